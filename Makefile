@@ -1,0 +1,70 @@
+# pyjitc: plain make.  `make deps` once on a fresh machine, then `make`, `make test`.
+PYTHON      ?= python3
+LLVM_CONFIG ?= $(shell command -v llvm-config-19 || echo /usr/lib/llvm-19/bin/llvm-config)
+CC          ?= cc
+PREFIX      ?= /usr/local
+
+PY_INCLUDE  := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+EXT_SUFFIX  := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+PY_SITE     := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+PY_ABS      := $(shell command -v $(PYTHON))
+LLVM_CFLAGS := $(shell $(LLVM_CONFIG) --cflags 2>/dev/null | sed 's/-W[a-z-]*//g')
+LLVM_LIBS   := $(shell $(LLVM_CONFIG) --ldflags --libs --system-libs --link-shared 2>/dev/null)
+
+WARN    = -Wall -Wextra -Wshadow -Wpointer-arith -Wmissing-prototypes \
+          -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(SAN)
+B = build
+
+COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c)) stdlib/builtins.c
+COMPILER_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(COMPILER_SRC))
+RUNTIME_SRC  := $(wildcard runtime/*.c) $(wildcard stdlib/pymath.c)
+RUNTIME_OBJ  := $(patsubst %.c,$(B)/rt/%.o,$(RUNTIME_SRC))
+HEADERS      := $(wildcard compiler/*.h compiler/*.def stdlib/*.h stdlib/*.def runtime/*.h)
+
+all: $(B)/pyjitc $(B)/libpjrt.a
+
+$(B)/obj/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LLVM_CFLAGS) -DPJ_EXT_SUFFIX='"$(EXT_SUFFIX)"' \
+	    -DPJ_PYTHON='"$(PY_ABS)"' -c $< -o $@
+
+$(B)/libpyjitc.a: $(COMPILER_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/pyjitc: $(B)/obj/compiler/main.o $(B)/libpyjitc.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LLVM_LIBS)
+
+# The runtime is compiled once per target Python, position-independent and
+# hidden: only PyInit_<module> leaves a generated module.
+$(B)/rt/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -I$(PY_INCLUDE) -Iruntime -Istdlib -c $< -o $@
+
+$(B)/libpjrt.a: $(RUNTIME_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# ---- tests: one runner (pytest) for every tier; its summary line ends the output.
+test: all
+	PYJITC=$(CURDIR)/$(B)/pyjitc PYTHONPATH=$(CURDIR)/python $(PYTHON) -m pytest -q tests
+
+# ---- install: the `pyjitc` command, the runtime, and the Python package.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pyjitc $(DESTDIR)$(PY_SITE)/pyjitc
+	install -m 755 $(B)/pyjitc $(DESTDIR)$(PREFIX)/bin/pyjitc
+	install -m 644 $(B)/libpjrt.a $(DESTDIR)$(PREFIX)/lib/pyjitc/libpjrt.a
+	install -m 644 python/pyjitc/*.py $(DESTDIR)$(PY_SITE)/pyjitc/
+	printf 'PYJITC_BIN = %r\n' '$(PREFIX)/bin/pyjitc' > $(DESTDIR)$(PY_SITE)/pyjitc/_paths.py
+
+# ---- dependencies on a fresh Debian 12 machine (run as root).
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    make gcc llvm-19-dev clang-19 libclang-rt-19-dev libffi-dev
+	$(PYTHON) -m pip install --quiet numpy pytest hypothesis
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all test install deps clean

@@ -1,0 +1,31 @@
+/* lower.h: STAGES 4-5 interface.  Typed program -> LLVM module -> object file.
+ * Exposes no LLVM type: PjIR is opaque (defined in lower_internal.h). */
+#ifndef PJ_LOWER_H
+#define PJ_LOWER_H
+
+#include "check.h"
+#include "pyjitc.h"
+
+typedef struct PjIR PjIR;
+
+/* Builds the LLVM module: for each FuncInst a native `SYMBOL_impl` (hidden),
+ * for each exported one a METH_FASTCALL wrapper, the PjModuleDef and
+ * PyInit_<module>.  `source_path` is the absolute path of the .py (tracebacks,
+ * exec), `source_text` its text (embedded, run at import).  Internal failures
+ * die() through `b`. */
+PjIR *lower_program(Arena *a, Bailout *b, const Program *p, const PjOptions *o,
+                    const char *module_name, const char *source_path,
+                    const char *source_text);
+
+/* Verifies, optimizes (-O level, fastmath) and writes the object file; also
+ * NAME.ll / NAME.s when `ll_path` / `asm_path` are non-NULL.  On failure
+ * returns -1 with a message in *err. */
+int emit_program(PjIR *ir, const PjOptions *o, const char *obj_path, const char *ll_path,
+                 const char *asm_path, Str *err);
+
+/* Timings of the last emit, for -v: optimization and code generation in ms. */
+void emit_timings(const PjIR *ir, double *opt_ms, double *codegen_ms);
+
+void pj_ir_free(PjIR *ir);
+
+#endif
