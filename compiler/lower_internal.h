@@ -35,6 +35,7 @@ struct PjIR {
 typedef enum {
 #define RT(name, ret, ...) RT_##name,
 #include "../runtime/pjrt.def"
+#include "../stdlib/pymath.def"
 #undef RT
   RT_COUNT_
 } RtFn;
@@ -52,7 +53,7 @@ typedef struct Lower {
   /* common types */
   LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_ptr;
   LLVMTypeRef t_pjarray;  /* struct PjArray, as in pjrt.h */
-  /* runtime declarations, made on first use by lower_rt() */
+  /* runtime and pymath declarations, made on first use by lower_rt() */
   LLVMValueRef rt_fn[RT_COUNT_];
   LLVMTypeRef rt_ty[RT_COUNT_];
   /* per FuncInst (same index as prog->funcs): the native function and its type */

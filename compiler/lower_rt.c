@@ -47,6 +47,7 @@ static const struct {
 #define RT_STR_(...) #__VA_ARGS__
 #define RT(name, ...) [RT_##name] = {#name, RT_STR_(__VA_ARGS__)},
 #include "../runtime/pjrt.def"
+#include "../stdlib/pymath.def"
 #undef RT
 #undef RT_STR_
 };
