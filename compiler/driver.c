@@ -114,7 +114,8 @@ static int build(Compilation *c, const Program *prog) {
     return PJ_EXIT_INTERNAL;
   }
   PjIR *ir = lower_program(&c->arena, &c->bail, prog, c->opt, modname,
-                           absolute_path(c, c->opt->input), c->src->text);
+                           absolute_path(c, c->opt->input),
+                           c->opt->no_exec ? NULL : c->src->text);
   phase_done(c, "lower");
   char obj[] = "/tmp/pyjitc-XXXXXX.o";
   int fd = mkstemps(obj, 2);

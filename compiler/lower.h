@@ -11,7 +11,7 @@ typedef struct PjIR PjIR;
 /* Builds the LLVM module: for each FuncInst a native `SYMBOL_impl` (hidden),
  * for each exported one a METH_FASTCALL wrapper, the PjModuleDef and
  * PyInit_<module>.  `source_path` is the absolute path of the .py (tracebacks,
- * exec), `source_text` its text (embedded, run at import).  Internal failures
+ * exec), `source_text` its text (embedded, run at import; NULL with --no-exec).  Internal failures
  * die() through `b`. */
 PjIR *lower_program(Arena *a, Bailout *b, const Program *p, const PjOptions *o,
                     const char *module_name, const char *source_path,

@@ -37,6 +37,8 @@ static const char usage[] =
     "  --boundscheck=on|off  index checks (default on)\n"
     "  --overflowcheck=on|off  int64 overflow checks (default on)\n"
     "  --fastmath            allow float reassociation and contraction (results may differ)\n"
+    "  --no-exec             the module holds only the compiled functions; it does not\n"
+    "                        run FILE.py's own code at import (used by @native)\n"
     "  -v                    print the time of each phase\n"
     "  -h, --help            this help\n"
     "  --version             print the version\n"
@@ -159,6 +161,8 @@ int main(int argc, char **argv) {
         return usage_error("--overflowcheck takes on or off, not '%s'", a + 16);
     } else if (!strcmp(a, "--fastmath")) {
       o.fastmath = true;
+    } else if (!strcmp(a, "--no-exec")) {
+      o.no_exec = true;
     } else if (!strcmp(a, "-v")) {
       o.verbose = true;
     } else if (cmd == PJ_CMD_DUMP_AST && !dump_kind_seen &&

@@ -30,6 +30,8 @@ typedef struct PjOptions {
   bool overflowcheck;         /* default true */
   bool fastmath;              /* default false */
   bool verbose;               /* -v: time of each phase on stderr */
+  bool no_exec;               /* --no-exec: the module does not run the .py's source at
+                                 import; it only holds the compiled functions (@native) */
 } PjOptions;
 
 void pj_options_default(PjOptions *o);

@@ -48,7 +48,9 @@ typedef struct PjModuleDef {
   int32_t nfuncs;
   const char *name;              /* module name */
   const char *filename;          /* absolute path of the .py, for exec and tracebacks */
-  const char *source;            /* the .py's full text: runs at import as the module body */
+  const char *source;            /* the .py's full text: runs at import as the module body;
+                                    NULL (pyjitc build --no-exec): only the compiled
+                                    functions are bound (what @native's cache loads) */
   const PjFuncDef *funcs;
 } PjModuleDef;
 
