@@ -53,7 +53,8 @@ def main():
         pts = rng.random((200_000, 4))
         cases = [
             ("compute_sum", (2_000_000,), (2_000_000,)),
-            ("fast_function", (np.arange(1_000_000, dtype=np.float64),),) * 2,
+            ("fast_function", (np.arange(1_000_000, dtype=np.float64),),
+             (np.arange(1_000_000, dtype=np.float64),)),
             ("fib", (25,), (25,)),
             ("compute_distances", (pts, np.empty(len(pts))), (pts, np.empty(len(pts)))),
         ]
