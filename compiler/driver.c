@@ -113,6 +113,12 @@ static int build(Compilation *c, const Program *prog) {
                     "(set PYJITC_RUNTIME or reinstall)\n");
     return PJ_EXIT_INTERNAL;
   }
+  Str terr = {0};
+  if (emit_check_target(c->opt, &terr)) {
+    fprintf(stderr, "pyjitc: %s\n(run `pyjitc --help` for usage)\n", terr.buf);
+    str_free(&terr);
+    return PJ_EXIT_USAGE;
+  }
   PjIR *ir = lower_program(&c->arena, &c->bail, prog, c->opt, modname,
                            absolute_path(c, c->opt->input),
                            c->opt->no_exec ? NULL : c->src->text);

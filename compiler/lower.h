@@ -23,6 +23,10 @@ PjIR *lower_program(Arena *a, Bailout *b, const Program *p, const PjOptions *o,
 int emit_program(PjIR *ir, const PjOptions *o, const char *obj_path, const char *ll_path,
                  const char *asm_path, Str *err);
 
+/* Checks that the target (--target-cpu) is one LLVM knows, before any work:
+ * -1 with a message in *err for an unknown CPU (a usage error, exit 2). */
+int emit_check_target(const PjOptions *o, Str *err);
+
 /* Timings of the last emit, for -v: optimization and code generation in ms. */
 void emit_timings(const PjIR *ir, double *opt_ms, double *codegen_ms);
 
