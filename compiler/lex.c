@@ -552,6 +552,7 @@ static ContResult continue_string(Lexer *L, size_t *pos) {
     Span sp = {L->str_line, L->str_col, L->lnum, col_of(L, end)};
     push(L, TK_STRING, sp, L->str_text, (size_t)(ln.s + end - L->str_text));
     L->in_str = false;
+    L->needcont = false;
     *pos = end;
     return CS_DONE;
   }
@@ -699,8 +700,11 @@ static void scan_tokens(Lexer *L, size_t pos) {
         e = end;
         break;
       }
+      /* needcont is left as it is: tokenize.py only clears it when a
+       * continued string ends normally, so after an unterminated
+       * backslash-continued string, a later multi-line triple-quoted string
+       * becomes an ERRORTOKEN at its first line end. */
       L->in_str = true;
-      L->needcont = false;
       L->str_triple = true;
       L->str_quote = m.quote;
       L->str_text = ln.s + s;
