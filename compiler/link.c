@@ -1,11 +1,148 @@
-/* link.c: STAGE 6 (placeholder). */
+/* link.c: STAGE 6.  Object file + runtime archive -> extension module.
+ *
+ * The system C compiler driver (`cc`, or $CC) does the link, run with an argv
+ * array (fork + execvp, no shell).  The module is written to a temporary name
+ * in the destination directory and renamed over the final name, so another
+ * process importing it never sees a partial file.  Only PyInit_<name> is
+ * exported: generated symbols are internal/hidden, the runtime is compiled
+ * hidden, and --exclude-libs keeps anything from the archive out of the
+ * dynamic symbol table regardless. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "link.h"
 
-const char *link_find_runtime(Arena *a) { (void)a; return NULL; }
+static bool readable(const char *path) { return path && access(path, R_OK) == 0; }
+
+const char *link_find_runtime(Arena *a) {
+  const char *env = getenv("PYJITC_RUNTIME");
+  if (env && *env)
+    return readable(env) ? arena_strdup(a, env) : NULL;
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0)
+    return NULL;
+  exe[n] = 0;
+  const char *dir = dirname(exe);
+  const char *beside = arena_printf(a, "%s/libpjrt.a", dir);
+  if (readable(beside))
+    return beside;
+  const char *installed = arena_printf(a, "%s/../lib/pyjitc/libpjrt.a", dir);
+  if (readable(installed))
+    return installed;
+  return NULL;
+}
+
+/* $CC may be a command with arguments ("ccache gcc"): split on blanks. */
+static int split_cc(Arena *a, const char **argv, int max) {
+  const char *cc = getenv("CC");
+  if (!cc || !*cc)
+    cc = "cc";
+  int n = 0;
+  const char *p = cc;
+  while (*p && n < max) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    const char *start = p;
+    while (*p && *p != ' ' && *p != '\t')
+      p++;
+    if (p > start)
+      argv[n++] = arena_strndup(a, start, (size_t)(p - start));
+  }
+  if (n == 0)
+    argv[n++] = "cc";
+  return n;
+}
+
+/* Runs argv, collecting its stderr (and stdout) into *out.  Returns the exit
+ * status, or -1 if it could not run or was killed. */
+static int run_capture(char *const *argv, Str *out) {
+  int fds[2];
+  if (pipe(fds) != 0) {
+    str_printf(out, "pipe: %s", strerror(errno));
+    return -1;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    str_printf(out, "fork: %s", strerror(errno));
+    return -1;
+  }
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    close(fds[1]);
+    execvp(argv[0], argv);
+    fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(errno));
+    _exit(127);
+  }
+  close(fds[1]);
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    str_putn(out, buf, (size_t)n);
+  }
+  close(fds[0]);
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 int link_module(Arena *a, const char *obj_path, const char *runtime_lib, const char *out_path,
                 Str *err) {
-  (void)a; (void)obj_path; (void)runtime_lib; (void)out_path;
-  str_puts(err, "not implemented");
-  return -1;
+  /* The temporary goes in the destination directory so rename() is atomic. */
+  char *tmp = arena_printf(a, "%s.tmp-XXXXXX", out_path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    str_printf(err, "cannot create '%s': %s", tmp, strerror(errno));
+    return -1;
+  }
+  close(fd);
+
+  const char *argv[24];
+  int n = split_cc(a, argv, 8);
+  argv[n++] = "-shared";
+  argv[n++] = "-o";
+  argv[n++] = tmp;
+  argv[n++] = obj_path;
+  argv[n++] = runtime_lib;
+  argv[n++] = "-Wl,--exclude-libs,ALL";
+  argv[n++] = "-Wl,-O1";
+  argv[n++] = "-lm";
+  argv[n] = NULL;
+
+  Str out = {0};
+  int rc = run_capture((char *const *)argv, &out);
+  if (rc != 0) {
+    unlink(tmp);
+    str_printf(err, "linking '%s' failed (%s exited with %d)", out_path, argv[0], rc);
+    if (out.len)
+      str_printf(err, ":\n%.*s", (int)out.len, out.buf);
+    str_free(&out);
+    return -1;
+  }
+  str_free(&out);
+  /* mkstemp made the file 0600; a module is as readable as any other file. */
+  mode_t mask = umask(0);
+  umask(mask);
+  chmod(tmp, 0755 & ~mask);
+  if (rename(tmp, out_path) != 0) {
+    str_printf(err, "cannot write '%s': %s", out_path, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
 }
