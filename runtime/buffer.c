@@ -118,8 +118,8 @@ static void err_dtype(const PjSig *sig, int i, char want_code, const char *want,
   if (got_name && strcmp(got_name, want) == 0 && !got.native_order)
     PyErr_Format(PyExc_TypeError,
                  "%s() argument '%s': expected a buffer of %s in native byte order, got "
-                 "byte-swapped %s ('%s'): pass x.astype(x.dtype.newbyteorder('='))",
-                 sig->name, sig->params[i], want, got_name, fmt);
+                 "byte-swapped %s ('%s'): pass %s.astype(%s.dtype.newbyteorder('='))",
+                 sig->name, sig->params[i], want, got_name, fmt, sig->params[i], sig->params[i]);
   else if (got_name)
     PyErr_Format(PyExc_TypeError,
                  "%s() argument '%s': expected a buffer of %s (format '%c'), got %s ('%s')%s",

@@ -64,7 +64,8 @@ static int bind_compiled(PyObject *module, PyObject *compiled) {
   return 0;
 }
 
-/* Py_mod_exec.  Runs again on importlib.reload(), with fresh functions. */
+/* Py_mod_exec.  Runs once per module object: CPython makes
+ * importlib.reload() of an extension module a no-op (m_size >= 0). */
 static int module_exec(PyObject *module) {
   const RtModuleDef *rt = (const RtModuleDef *)PyModule_GetDef(module);
   PyObject *dict = PyModule_GetDict(module); /* borrowed */
@@ -114,7 +115,7 @@ void *pjrt_module_init(const PjModuleDef *pj) {
       .m_name = pj->name,
       .m_doc = NULL, /* the source's docstring sets __doc__ when the body runs */
       .m_size = 0,
-      .m_methods = NULL, /* made in module_exec, so a reload gets fresh ones */
+      .m_methods = NULL, /* made in module_exec, before the body runs */
       .m_slots = rt->slots,
   };
   return PyModuleDef_Init(&rt->def);

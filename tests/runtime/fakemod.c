@@ -14,6 +14,10 @@
 #include "pjrt.h"
 #include "fakemod_src.h"
 
+#ifndef FAKEMOD_ABI /* the test of a version mismatch sets another */
+#define FAKEMOD_ABI PJRT_ABI_VERSION
+#endif
+
 #define W(name) static void *name##_w(void *self, void *const *args, int64_t nargs, void *kwnames)
 #define SIG(name, nparams, nrequired, ...)                                                        \
   static const PjSig name##_sig = {#name, nparams, nrequired, name##_params, name##_expected}
@@ -422,7 +426,7 @@ static const PjFuncDef funcs[] = {
 };
 
 static const PjModuleDef fakemod_def = {
-    PJRT_ABI_VERSION, sizeof funcs / sizeof funcs[0], "fakemod", FAKEMOD_FILE, FAKEMOD_SOURCE,
+    FAKEMOD_ABI, sizeof funcs / sizeof funcs[0], "fakemod", FAKEMOD_FILE, FAKEMOD_SOURCE,
     funcs,
 };
 
