@@ -242,7 +242,7 @@ static void put_default_repr(Lower *L, Str *s, const Node *d) {
   case ND_BOOL: str_puts(s, d->ival ? "True" : "False"); return;
   default: break;
   }
-  die(L->bail, "default value of kind %s is not a constant", node_kind_name(d->kind));
+  die(L->bail, "default value (node kind %d) is not a constant", (int)d->kind);
 }
 
 /* "name(a, b=1.5)\n--\n\n" + docstring: CPython derives __text_signature__
