@@ -34,9 +34,53 @@ int pjm_round_f64(double x, int64_t ndigits, double *out);  /* round(x, n) */
 int pjm_lshift_i64(int64_t a, int64_t n, int64_t *out);     /* a << n */
 int pjm_rshift_i64(int64_t a, int64_t n, int64_t *out);     /* a >> n */
 
+int pjm_floordiv_i64(int64_t a, int64_t b, int64_t *out);   /* int // int */
+int pjm_mod_i64(int64_t a, int64_t b, int64_t *out);        /* int % int */
+int pjm_truediv_f64(double a, double b, double *out);       /* float / float */
+int pjm_round_ndigits_i64(int64_t a, int64_t ndigits, int64_t *out); /* round(int, n) */
+
 /* ---- math module (CPython's mathmodule.c error rules: ValueError "math
- * domain error", OverflowError "math range error") */
+ * domain error", OverflowError "math range error").  An int argument is
+ * passed as (double)x: CPython converts it the same way (correctly rounded). */
 int pjm_math_sqrt(double x, double *out);
-/* ... one per math function of builtins.def; see pymath.def */
+int pjm_math_exp(double x, double *out);
+int pjm_math_expm1(double x, double *out);
+int pjm_math_log(double x, double *out);                    /* log(x) */
+int pjm_math_log_base(double x, double base, double *out);  /* log(x, base) */
+int pjm_math_log2(double x, double *out);
+int pjm_math_log10(double x, double *out);
+int pjm_math_log1p(double x, double *out);
+int pjm_math_sin(double x, double *out);
+int pjm_math_cos(double x, double *out);
+int pjm_math_tan(double x, double *out);
+int pjm_math_asin(double x, double *out);
+int pjm_math_acos(double x, double *out);
+int pjm_math_atan(double x, double *out);
+int pjm_math_atan2(double y, double x, double *out);
+int pjm_math_sinh(double x, double *out);
+int pjm_math_cosh(double x, double *out);
+int pjm_math_tanh(double x, double *out);
+int pjm_math_asinh(double x, double *out);
+int pjm_math_acosh(double x, double *out);
+int pjm_math_atanh(double x, double *out);
+int pjm_math_pow(double x, double y, double *out);
+int pjm_math_fabs(double x, double *out);
+int pjm_math_floor(double x, int64_t *out);                 /* returns int */
+int pjm_math_ceil(double x, int64_t *out);                  /* returns int */
+int pjm_math_trunc(double x, int64_t *out);                 /* returns int */
+int pjm_math_copysign(double x, double y, double *out);
+int pjm_math_hypot(double x, double y, double *out);
+int pjm_math_fmod(double x, double y, double *out);
+int pjm_math_degrees(double x, double *out);
+int pjm_math_radians(double x, double *out);
+int pjm_math_erf(double x, double *out);
+int pjm_math_erfc(double x, double *out);
+int pjm_math_gamma(double x, double *out);
+int pjm_math_lgamma(double x, double *out);
+int pjm_math_gcd(int64_t a, int64_t b, int64_t *out);
+/* predicates cannot fail: they return the bool (0/1) directly */
+int pjm_math_isnan(double x);
+int pjm_math_isinf(double x);
+int pjm_math_isfinite(double x);
 
 #endif
