@@ -34,7 +34,7 @@ $(B)/libpyjitc.a: $(COMPILER_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/pyjitc: $(B)/obj/compiler/main.o $(B)/libpyjitc.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LLVM_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LLVM_LIBS) -lm
 
 # The runtime is compiled once per target Python, position-independent and
 # hidden: only PyInit_<module> leaves a generated module.

@@ -1,0 +1,397 @@
+/* check_annot.c: type annotations -> Types, and compile-time constants
+ * (module constants, parameter defaults) folded to literal nodes. */
+#include <math.h>
+
+#include "check_internal.h"
+
+/* pyjitc's scalar type names (int/float/bool are Python's). */
+static TypeKind scalar_kind(const char *name, bool *ok) {
+  static const struct { const char *name; TypeKind k; } tab[] = {
+      {"int", TY_I64},   {"float", TY_F64}, {"bool", TY_BOOL},  {"i64", TY_I64},
+      {"i32", TY_I32},   {"i16", TY_I16},   {"i8", TY_I8},      {"u64", TY_U64},
+      {"u32", TY_U32},   {"u16", TY_U16},   {"u8", TY_U8},      {"f64", TY_F64},
+      {"f32", TY_F32},
+  };
+  for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+    if (!strcmp(tab[i].name, name)) {
+      *ok = true;
+      return tab[i].k;
+    }
+  *ok = false;
+  return TY_NONE;
+}
+
+/* NumPy's dtype names, for `np.float64` style annotations. */
+static TypeKind numpy_kind(const char *name, bool *ok) {
+  static const struct { const char *name; TypeKind k; } tab[] = {
+      {"float64", TY_F64}, {"float32", TY_F32}, {"int64", TY_I64},  {"int32", TY_I32},
+      {"int16", TY_I16},   {"int8", TY_I8},     {"uint64", TY_U64}, {"uint32", TY_U32},
+      {"uint16", TY_U16},  {"uint8", TY_U8},    {"bool_", TY_BOOL}, {"intp", TY_I64},
+  };
+  for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+    if (!strcmp(tab[i].name, name)) {
+      *ok = true;
+      return tab[i].k;
+    }
+  *ok = false;
+  return TY_NONE;
+}
+
+static const char *const HINT =
+    "use int, float, bool, i8..i64, u8..u64, f32, f64, an array like f64[:] or a tuple like "
+    "tuple[int, float]";
+
+/* The scalar a name or attribute annotation denotes, or NULL (no error). */
+static Type *scalar_annotation(Check *C, Node *ann) {
+  bool ok = false;
+  TypeKind k = TY_NONE;
+  if (ann->kind == ND_NAME) {
+    Global *g = find_global(C, ann->name);
+    if (g && g->kind == GL_MEMBER && g->module == 'P')
+      k = scalar_kind(g->member, &ok);      /* from pyjitc import f64 as F */
+    else if (g && g->kind == GL_MEMBER && g->module == 'N')
+      k = numpy_kind(g->member, &ok);
+    if (!ok)
+      k = scalar_kind(ann->name, &ok);      /* bare names are accepted too */
+  } else if (ann->kind == ND_ATTR && ann->a && ann->a->kind == ND_NAME) {
+    Global *g = find_global(C, ann->a->name);
+    if (g && g->kind == GL_MODULE && g->module == 'P')
+      k = scalar_kind(ann->name, &ok);
+    else if (g && g->kind == GL_MODULE && g->module == 'N')
+      k = numpy_kind(ann->name, &ok);
+  }
+  return ok ? type_scalar(C->tt, k) : NULL;
+}
+
+static bool is_tuple_name(Node *n) {
+  return n->kind == ND_NAME && (!strcmp(n->name, "tuple") || !strcmp(n->name, "Tuple"));
+}
+
+static Type *tuple_annotation(Check *C, Node *ann) {
+  Type *elems[16];
+  int n = ann->list.len;
+  if (n == 1 && ann->list.data[0]->kind == ND_TUPLE) {
+    ann = ann->list.data[0];
+    n = ann->list.len;
+  }
+  if (n == 0 || n > 16) {
+    err(C, ann->span, "tuple annotations take 1 to 16 scalar element types, e.g. tuple[int, float]");
+    return NULL;
+  }
+  NodeList *l = ann->kind == ND_TUPLE ? &ann->list : &ann->list;
+  for (int i = 0; i < n; i++) {
+    Node *el = l->data[i];
+    Type *t = check_annotation(C, el, false);
+    if (!t)
+      return NULL;
+    if (!type_is_scalar(t)) {
+      err(C, el->span, "tuple elements must be scalars, not %s", tname(C, t));
+      return NULL;
+    }
+    elems[i] = t;
+  }
+  return type_tuple(C->tt, elems, n);
+}
+
+static Type *array_annotation(Check *C, Node *ann, Type *elem) {
+  int n = ann->list.len;
+  if (n > 4) {
+    err(C, ann->span, "arrays have at most 4 dimensions, this annotation has %d", n);
+    return NULL;
+  }
+  bool contig = false;
+  const char *e = tname(C, elem);
+  if (elem->kind == TY_I64)
+    e = "i64";
+  else if (elem->kind == TY_F64)
+    e = "f64";
+  for (int i = 0; i < n; i++) {
+    Node *ix = ann->list.data[i];
+    if (ix->kind != ND_SLICE || ix->a || ix->b) {
+      err(C, ix->span, "array annotations take ':' per dimension, e.g. %s[:] or %s[:, :]", e, e);
+      return NULL;
+    }
+    if (ix->c) {
+      if (ix->c->kind != ND_INT || ix->c->ival != 1) {
+        err(C, ix->c->span, "the only step allowed in an array annotation is '::1' (C-contiguous)");
+        return NULL;
+      }
+      if (i != n - 1) {
+        err(C, ix->span, "only the last dimension may be '::1' (C-contiguous), e.g. %s[:, ::1]", e);
+        return NULL;
+      }
+      contig = true;
+    }
+  }
+  return type_array(C->tt, elem, n, contig);
+}
+
+Type *check_annotation(Check *C, Node *ann, bool allow_none) {
+  if (!ann)
+    return NULL;
+  switch (ann->kind) {
+  case ND_NONE:
+    if (allow_none)
+      return C->t_none;
+    err(C, ann->span, "None is only allowed as a return annotation ('-> None')");
+    return NULL;
+  case ND_STR:
+    err(C, ann->span, "string annotations are not supported; write the type itself, e.g. f64[:]");
+    return NULL;
+  case ND_NAME:
+  case ND_ATTR: {
+    Type *t = scalar_annotation(C, ann);
+    if (t)
+      return t;
+    if (ann->kind == ND_NAME && is_tuple_name(ann)) {
+      err(C, ann->span, "'tuple' needs element types, e.g. tuple[int, float]");
+      return NULL;
+    }
+    err(C, ann->span, "unknown type '%s'; %s", ann->kind == ND_NAME ? ann->name : ann->name, HINT);
+    return NULL;
+  }
+  case ND_SUBSCRIPT: {
+    if (!ann->a)
+      break;
+    if (is_tuple_name(ann->a))
+      return tuple_annotation(C, ann);
+    Type *elem = scalar_annotation(C, ann->a);
+    if (!elem) {
+      if (ann->a->kind == ND_SUBSCRIPT)
+        err(C, ann->span, "array annotations take all dimensions in one subscript, e.g. f64[:, :]");
+      else
+        err(C, ann->a->span, "'%s' is not an array element type; %s",
+            ann->a->kind == ND_NAME || ann->a->kind == ND_ATTR ? ann->a->name : "this", HINT);
+      return NULL;
+    }
+    return array_annotation(C, ann, elem);
+  }
+  default:
+    break;
+  }
+  err(C, ann->span, "this is not a type annotation; %s", HINT);
+  return NULL;
+}
+
+bool is_exception_name(const char *name) {
+  static const char *const names[] = {
+      "ValueError", "TypeError", "ZeroDivisionError", "IndexError", "OverflowError",
+      "RuntimeError", "AssertionError", "ArithmeticError", "KeyError", "NotImplementedError",
+      "Exception",
+  };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (!strcmp(names[i], name))
+      return true;
+  return false;
+}
+
+/* ---- constant folding (Python semantics on int64 / double; NULL when the
+ * value is not a constant, would overflow int64, or would raise). */
+
+static Node *mk_int(Check *C, Span sp, int64_t v) {
+  Node *n = node_new(C->a, ND_INT, sp);
+  n->ival = v;
+  n->ty = C->t_int;
+  return n;
+}
+
+static Node *mk_float(Check *C, Span sp, double v) {
+  Node *n = node_new(C->a, ND_FLOAT, sp);
+  n->fval = v;
+  n->ty = C->t_float;
+  return n;
+}
+
+static Node *mk_bool(Check *C, Span sp, bool v) {
+  Node *n = node_new(C->a, ND_BOOL, sp);
+  n->ival = v;
+  n->ty = C->t_bool;
+  return n;
+}
+
+/* Integer literal text (decimal, 0x, 0o, 0b, underscores) -> int64; false on overflow. */
+static bool parse_int_literal(const char *s, int64_t *out) {
+  int base = 10;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    base = 16, s += 2;
+  else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+    base = 8, s += 2;
+  else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+    base = 2, s += 2;
+  uint64_t v = 0;
+  for (; *s; s++) {
+    if (*s == '_')
+      continue;
+    int d = *s >= '0' && *s <= '9' ? *s - '0' : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
+          : *s >= 'A' && *s <= 'F' ? *s - 'A' + 10 : -1;
+    if (d < 0 || d >= base)
+      break;
+    if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+      return false;
+    v = v * (uint64_t)base + (uint64_t)d;
+  }
+  if (v > (uint64_t)INT64_MAX)
+    return false;
+  *out = (int64_t)v;
+  return true;
+}
+
+bool int_literal_fits(const Node *n) {
+  int64_t v;
+  return !n->sval || parse_int_literal(n->sval, &v);
+}
+
+static double fmod_py(double a, double b) {
+  double m = fmod(a, b);
+  if (m != 0 && ((b < 0) != (m < 0)))
+    m += b;
+  else if (m == 0)
+    m = copysign(0.0, b);
+  return m;
+}
+
+static Node *fold_binop(Check *C, Span sp, Op op, Node *x, Node *y) {
+  bool fl = x->kind == ND_FLOAT || y->kind == ND_FLOAT;
+  if (fl) {
+    double a = x->kind == ND_FLOAT ? x->fval : (double)x->ival;
+    double b = y->kind == ND_FLOAT ? y->fval : (double)y->ival;
+    switch (op) {
+    case OP_ADD: return mk_float(C, sp, a + b);
+    case OP_SUB: return mk_float(C, sp, a - b);
+    case OP_MUL: return mk_float(C, sp, a * b);
+    case OP_DIV: return b == 0 ? NULL : mk_float(C, sp, a / b);
+    case OP_FLOORDIV: return b == 0 ? NULL : mk_float(C, sp, floor(a / b));
+    case OP_MOD: return b == 0 ? NULL : mk_float(C, sp, fmod_py(a, b));
+    case OP_POW: return (a == 0 && b < 0) || (a < 0 && b != floor(b)) ? NULL : mk_float(C, sp, pow(a, b));
+    default: return NULL;
+    }
+  }
+  int64_t a = x->ival, b = y->ival, r;
+  bool bothbool = x->kind == ND_BOOL && y->kind == ND_BOOL;
+  switch (op) {
+  case OP_ADD: return __builtin_add_overflow(a, b, &r) ? NULL : mk_int(C, sp, r);
+  case OP_SUB: return __builtin_sub_overflow(a, b, &r) ? NULL : mk_int(C, sp, r);
+  case OP_MUL: return __builtin_mul_overflow(a, b, &r) ? NULL : mk_int(C, sp, r);
+  case OP_DIV: return b == 0 ? NULL : mk_float(C, sp, (double)a / (double)b);
+  case OP_FLOORDIV:
+  case OP_MOD: {
+    if (b == 0 || (a == INT64_MIN && b == -1))
+      return NULL;
+    int64_t q = a / b, m = a % b;
+    if (m != 0 && ((m < 0) != (b < 0)))
+      q -= 1, m += b;
+    return mk_int(C, sp, op == OP_MOD ? m : q);
+  }
+  case OP_POW: {
+    if (b < 0)
+      return a == 0 ? NULL : mk_float(C, sp, pow((double)a, (double)b));
+    r = 1;
+    for (int64_t i = 0; i < b; i++)
+      if (__builtin_mul_overflow(r, a, &r))
+        return NULL;
+      else if (r == 0 || r == 1)
+        break;
+    if (r == 1 && a == -1 && (b & 1))
+      r = -1;
+    return mk_int(C, sp, r);
+  }
+  case OP_LSHIFT:
+    if (b < 0 || b > 63 || (a != 0 && (a > (INT64_MAX >> b) || a < (INT64_MIN >> b))))
+      return a == 0 && b >= 0 ? mk_int(C, sp, 0) : NULL;
+    return mk_int(C, sp, (int64_t)((uint64_t)a << b));
+  case OP_RSHIFT: return b < 0 ? NULL : mk_int(C, sp, b > 63 ? (a < 0 ? -1 : 0) : a >> b);
+  case OP_BITAND: return bothbool ? mk_bool(C, sp, a & b) : mk_int(C, sp, a & b);
+  case OP_BITOR: return bothbool ? mk_bool(C, sp, a | b) : mk_int(C, sp, a | b);
+  case OP_BITXOR: return bothbool ? mk_bool(C, sp, a ^ b) : mk_int(C, sp, a ^ b);
+  default: return NULL;
+  }
+}
+
+static Node *fold_builtin_const(Check *C, Span sp, char module, const char *name) {
+  if (module != 'M' && module != 'N')
+    return NULL;
+  if (!strcmp(name, "pi")) return mk_float(C, sp, 3.141592653589793);
+  if (!strcmp(name, "e")) return mk_float(C, sp, 2.718281828459045);
+  if (!strcmp(name, "tau") && module == 'M') return mk_float(C, sp, 6.283185307179586);
+  if (!strcmp(name, "inf")) return mk_float(C, sp, INFINITY);
+  if (!strcmp(name, "nan")) return mk_float(C, sp, NAN);
+  return NULL;
+}
+
+Node *fold_const(Check *C, Node *e) {
+  if (!e)
+    return NULL;
+  switch (e->kind) {
+  case ND_INT: {
+    int64_t v = e->ival;
+    if (e->sval && !parse_int_literal(e->sval, &v))
+      return NULL;
+    return mk_int(C, e->span, v);
+  }
+  case ND_FLOAT: return mk_float(C, e->span, e->fval);
+  case ND_BOOL: return mk_bool(C, e->span, e->ival != 0);
+  case ND_NAME: {
+    Global *g = find_global(C, e->name);
+    if (g && g->kind == GL_CONST) {
+      Symbol *s = global_const(C, g, e->span);
+      return s ? fold_const(C, s->value) : NULL;
+    }
+    if (g && g->kind == GL_MEMBER)
+      return fold_builtin_const(C, e->span, g->module, g->member);
+    return NULL;
+  }
+  case ND_ATTR: {
+    Global *g = e->a && e->a->kind == ND_NAME ? find_global(C, e->a->name) : NULL;
+    return g && g->kind == GL_MODULE ? fold_builtin_const(C, e->span, g->module, e->name) : NULL;
+  }
+  case ND_UNARYOP: {
+    Node *x = fold_const(C, e->a);
+    if (!x)
+      return NULL;
+    switch (e->op) {
+    case OP_NEG:
+      if (x->kind == ND_FLOAT)
+        return mk_float(C, e->span, -x->fval);
+      return x->ival == INT64_MIN ? NULL : mk_int(C, e->span, -x->ival);
+    case OP_POS: return x->kind == ND_BOOL ? mk_int(C, e->span, x->ival) : x;
+    case OP_NOT:
+      return mk_bool(C, e->span, x->kind == ND_FLOAT ? x->fval == 0 : x->ival == 0);
+    case OP_INVERT: return x->kind == ND_FLOAT ? NULL : mk_int(C, e->span, ~x->ival);
+    default: return NULL;
+    }
+  }
+  case ND_BINOP: {
+    Node *x = fold_const(C, e->a), *y = fold_const(C, e->b);
+    return x && y ? fold_binop(C, e->span, e->op, x, y) : NULL;
+  }
+  default:
+    return NULL;
+  }
+}
+
+/* The folded Symbol of a module constant, or NULL if it is not a constant. */
+Symbol *global_const(Check *C, Global *g, Span use) {
+  if (g->state == 0) {
+    g->state = 1;
+    Node *v = g->ndefs == 1 ? fold_const(C, g->node->a) : NULL;
+    if (v) {
+      Symbol *s = ARENA_NEW(C->a, Symbol);
+      s->kind = SYM_CONST;
+      s->name = g->name;
+      s->ty = v->ty;
+      s->decl = g->node->span;
+      s->value = v;
+      g->sym = s;
+      g->state = 2;
+    } else {
+      g->state = 3;
+    }
+  }
+  if (g->state == 1)   /* X = X + 1 at module level: refers to itself */
+    return NULL;
+  if (g->state == 2 && !C->quiet && !g->used) {
+    g->used = true;
+    vec_push(C->a, &C->prog->consts, g->sym);
+  }
+  return g->state == 2 ? g->sym : NULL;
+}
