@@ -16,10 +16,14 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../runtime/pjrt.h"
+
+/* The runtime is compiled with -Istdlib, where <stdlib.h> would find this
+ * project's stdlib/stdlib.h instead of the C library's; so the one function
+ * we need from it is declared here (C11 7.22.1.3). */
+double strtod(const char *restrict nptr, char **restrict endptr);
 
 int pjm_error_kind(int status) {
   static const int kinds[PJM_COUNT_] = {

@@ -55,8 +55,12 @@ def parse_header():
 def lib(tmp_path_factory):
     d = tmp_path_factory.mktemp("pymath")
     so = d / "libpymath.so"
-    r = subprocess.run(["cc", "-std=gnu11", "-O2", "-shared", "-fPIC", "-Wall", "-Wextra",
-                        "-Werror", "-o", str(so), str(STDLIB / "pymath.c"), "-lm"],
+    # the Makefile's flags for the runtime (include paths, warnings), plus -Werror
+    r = subprocess.run(["cc", "-std=gnu11", "-O2", "-shared", "-fPIC", "-fvisibility=default",
+                        "-Wall", "-Wextra", "-Wshadow", "-Wpointer-arith", "-Wmissing-prototypes",
+                        "-Wstrict-prototypes", "-Wno-unused-parameter", "-Werror",
+                        f"-I{ROOT / 'runtime'}", f"-I{STDLIB}",
+                        "-o", str(so), str(STDLIB / "pymath.c"), "-lm"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     dll = ctypes.CDLL(str(so))
