@@ -174,6 +174,7 @@ static Type *builtin_type(Check *C, Node *e, int bi, const char *fname) {
 static Node *call_builtin(Check *C, Node *e, int bi, const char *fname) {
   const BuiltinInfo *info = &builtin_info[bi];
   e->builtin = bi;
+  e->a->ty = C->t_func;
   check_args(C, e);
   if (e->list2.len) {
     err(C, e->list2.data[0]->span, "%s() takes no keyword arguments in compiled code", fname);
@@ -371,6 +372,7 @@ Node *check_call(Check *C, Node *e) {
     Global *g = find_global(C, f->a->name);
     if (g && g->kind == GL_MODULE) {
       const char *full = arena_printf(C->a, "%s.%s", f->a->name, f->name);
+      f->a->ty = C->t_module;
       int bi = g->module == 'M' || g->module == 'N' ? builtin_by_name(g->module, f->name) : 0;
       if (bi)
         return call_builtin(C, e, bi, full);

@@ -72,7 +72,8 @@ static void dump_node(Dump *D, const Node *n, int depth) {
     str_printf(D->out, " : %s", ty_str(D, n->ty));
   str_putc(D->out, '\n');
   dump_node(D, n->a, depth + 1);
-  dump_node(D, n->b, depth + 1);
+  if (n->kind != ND_ANNASSIGN)   /* b is the annotation, not an expression */
+    dump_node(D, n->b, depth + 1);
   dump_node(D, n->c, depth + 1);
   if (n->kind == ND_IF || n->kind == ND_WHILE || n->kind == ND_FOR) {
     dump_list(D, "body", &n->list, depth + 1);

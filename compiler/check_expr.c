@@ -170,7 +170,8 @@ static Node *check_name(Check *C, Node *e) {
     err(C, e->span, "exception class '%s' can only be raised: raise %s(\"message\")", e->name,
         e->name);
   else
-    err(C, e->span, "name '%s' is not defined", e->name);
+    err(C, e->span, "name '%s' is not defined (compiled code sees its own variables, the "
+                    "module's functions, imports, and int/float/bool constants)", e->name);
   return e;
 }
 

@@ -387,6 +387,7 @@ static Type *check_iterable(Check *C, Node *s) {
       !find_global(C, it->a->name)) {
     it->builtin = BI_RANGE;
     it->ty = C->t_int;
+    it->a->ty = C->t_func;
     if (it->list2.len)
       err(C, it->list2.data[0]->span, "range() takes no keyword arguments");
     if (it->list.len < 1 || it->list.len > 3) {
