@@ -628,3 +628,25 @@ def test_raise_from_threads(fm):
     for t in threads:
         t.join(60)
     assert errors == ["check"] * 800
+
+
+def test_no_reference_leaks(fm):
+    """Success and every failure path give back what they took."""
+    x = np.arange(4.0)
+    ro = np.arange(4.0)
+    ro.setflags(write=False)
+    i32 = np.zeros((2, 2), np.int32)
+    big, k = 2**70, 2.5
+    objs = [x, ro, i32, big, k]
+    before = [sys.getrefcount(o) for o in objs]
+    for _ in range(100):
+        fm.total(x)
+        fm.scale(x, 1.0)
+        fm.sum2d(x.reshape(2, 2))
+        for call in [lambda: fm.scale(ro, k), lambda: fm.scale(x, "s"), lambda: fm.scale(x, big * 2**1024), lambda: fm.add(big),
+                     lambda: fm.index(i32, 5, 0), lambda: fm.index(i32, 0, big),
+                     lambda: fm.total(x[::2]), lambda: fm.floats(k, big * 2**1000),
+                     lambda: fm.fail(-1), lambda: fm.add(x=k)]:
+            with pytest.raises(Exception):
+                call()
+    assert [sys.getrefcount(o) for o in objs] == before
