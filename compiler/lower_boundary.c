@@ -178,14 +178,17 @@ static bool **written_params(Lower *L) {
 /* ---- Python reprs of default values (for __text_signature__) ------------ */
 
 /* repr(float) as CPython writes it: the shortest digits that round-trip,
- * positional notation for 1e-4 <= |x| < 1e16, else exponent with 2+ digits. */
+ * positional notation for 1e-4 <= |x| < 1e16, else exponent with 2+ digits.
+ * (nan has no literal: it stays `nan`, which inspect resolves only if the
+ * module defines that name.) */
 static void put_float_repr(Str *s, double v) {
   if (isnan(v)) {
     str_puts(s, "nan");
     return;
   }
   if (isinf(v)) {
-    str_puts(s, v < 0 ? "-inf" : "inf");
+    /* inspect evaluates defaults with ast.literal_eval: 1e999 is inf there */
+    str_puts(s, v < 0 ? "-1e999" : "1e999");
     return;
   }
   if (signbit(v))

@@ -6,10 +6,12 @@
  * ABI, module definition, emission, link) independently of lower.c.
  * Also checks that the LLVM layouts of PjSig/PjFuncDef/PjModuleDef/PjArray
  * match the C ones (offsetof).
- * usage: boundary_harness OUTDIR RUNTIME_LIB [-O0..3] */
+ * usage: boundary_harness OUTDIR RUNTIME_LIB [-O0..3]
+ *        boundary_harness --repr HEXFLOAT...   (prints the default reprs)
+ * lower_boundary.c is included, not linked, to reach its static helpers. */
 #include <stddef.h>
 
-#include "../../compiler/lower_internal.h"
+#include "../../compiler/lower_boundary.c"
 #include "../../compiler/link.h"
 #include "../../runtime/pjrt.h"
 
@@ -371,7 +373,19 @@ static const char source[] =
     "    return 'python'\n"
     "PY_SIDE = add.__module__\n";
 
+static int print_reprs(int argc, char **argv) {
+  for (int i = 2; i < argc; i++) {
+    Str s = {0};
+    put_float_repr(&s, strtod(argv[i], NULL));
+    printf("%s\n", s.buf);
+    str_free(&s);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "--repr"))
+    return print_reprs(argc, argv);
   if (argc < 3) {
     fprintf(stderr, "usage: boundary_harness OUTDIR RUNTIME [-On]\n");
     return 2;
