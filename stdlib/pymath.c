@@ -9,7 +9,15 @@
  * hypot's vector_norm, float divmod, round) we perform the same floating
  * point operations in the same order, so the last bit agrees too.
  *
- * Must be compiled without -ffast-math and without FMA contraction. */
+ * Must be compiled without -ffast-math and without FMA contraction: a fused
+ * a*b+c rounds once where CPython rounds twice (the pragmas below keep
+ * contraction off even under -march=native). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include "pymath.h"
 
 #include <errno.h>
