@@ -1,5 +1,13 @@
-/* lower.c: STAGE 4 entry point and native function bodies (placeholder bodies). */
-#include "lower_internal.h"
+/* lower.c: STAGE 4 entry point, the native `SYMBOL_impl` functions (their
+ * declarations per the calling convention of lower_internal.h), and the
+ * statements of their bodies.  Expressions are in lower_expr.c and
+ * lower_arith.c, arrays in lower_array.c, calls and builtins in lower_call.c.
+ *
+ * Shape of every body: an "entry" block with every alloca (parameters are
+ * copied into allocas so they can be reassigned; mem2reg makes them SSA
+ * again), the statements, and one "error" block returning -1 that every error
+ * path reaches after raising and adding its traceback entry. */
+#include "lower_fn.h"
 
 PjIR *lower_program(Arena *a, Bailout *b, const Program *p, const PjOptions *o,
                     const char *module_name, const char *source_path, const char *source_text) {
@@ -26,5 +34,708 @@ PjIR *lower_program(Arena *a, Bailout *b, const Program *p, const PjOptions *o,
   return L->ir;
 }
 
-void lower_declare_impls(Lower *L) { die(L->bail, "lowering of functions not implemented yet"); }
-void lower_bodies(Lower *L) { (void)L; }
+/* ---------------------------------------------------------------- helpers */
+
+static LLVMAttributeRef enum_attr(Lower *L, const char *name) {
+  unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+  return LLVMCreateEnumAttribute(L->ctx, kind, 0);
+}
+
+LLVMBasicBlockRef fn_block(Fn *F, const char *name) {
+  return LLVMAppendBasicBlockInContext(F->L->ctx, F->fn, name);
+}
+
+void fn_position(Fn *F, LLVMBasicBlockRef bb) { LLVMPositionBuilderAtEnd(F->b, bb); }
+
+bool fn_terminated(Fn *F) {
+  return LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(F->b)) != NULL;
+}
+
+LLVMValueRef fn_alloca(Fn *F, LLVMTypeRef ty, const char *name) {
+  return LLVMBuildAlloca(F->ab, ty, name);
+}
+
+LLVMValueRef fn_i64(Fn *F, int64_t v) { return LLVMConstInt(F->L->t_i64, (unsigned long long)v, 1); }
+LLVMValueRef fn_i32(Fn *F, int v) { return LLVMConstInt(F->L->t_i32, (unsigned long long)v, 1); }
+LLVMValueRef fn_f64(Fn *F, double v) { return LLVMConstReal(F->L->t_f64, v); }
+LLVMValueRef fn_bool(Fn *F, bool v) { return LLVMConstInt(F->L->t_i1, v, 0); }
+
+void fn_cold_call(Fn *F, LLVMValueRef call) {
+  LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, enum_attr(F->L, "cold"));
+}
+
+void fn_set_fast(Fn *F, LLVMValueRef v) {
+  /* reassociation, contraction, reciprocals, signed zeros; never nnan/ninf:
+   * those would fold away isnan tests and the division-by-zero checks. */
+  if (F->fastmath && LLVMIsAInstruction(v) && LLVMCanValueUseFastMathFlags(v))
+    LLVMSetFastMathFlags(v, LLVMFastMathAllowReassoc | LLVMFastMathAllowContract |
+                                LLVMFastMathAllowReciprocal | LLVMFastMathNoSignedZeros);
+}
+
+void fn_cond_br_unlikely(Fn *F, LLVMValueRef bad, LLVMBasicBlockRef bad_bb,
+                         LLVMBasicBlockRef ok_bb) {
+  Lower *L = F->L;
+  LLVMValueRef br = LLVMBuildCondBr(F->b, bad, bad_bb, ok_bb);
+  LLVMMetadataRef md[3] = {
+      LLVMMDStringInContext2(L->ctx, "branch_weights", 14),
+      LLVMValueAsMetadata(LLVMConstInt(L->t_i32, 1, 0)),
+      LLVMValueAsMetadata(LLVMConstInt(L->t_i32, 1 << 20, 0)),
+  };
+  LLVMMetadataRef node = LLVMMDNodeInContext2(L->ctx, md, 3);
+  LLVMSetMetadata(br, LLVMGetMDKindIDInContext(L->ctx, "prof", 4),
+                  LLVMMetadataAsValue(L->ctx, node));
+}
+
+LLVMBasicBlockRef fn_guard(Fn *F, LLVMValueRef bad) {
+  LLVMBasicBlockRef bad_bb = fn_block(F, "raise");
+  LLVMBasicBlockRef ok_bb = fn_block(F, "ok");
+  fn_cond_br_unlikely(F, bad, bad_bb, ok_bb);
+  fn_position(F, bad_bb);
+  return ok_bb;
+}
+
+static LLVMValueRef call_rt_cold(Fn *F, RtFn f, LLVMValueRef *args, unsigned n) {
+  LLVMValueRef c = lower_call_rt(F->L, f, args, n);
+  fn_cold_call(F, c);
+  return c;
+}
+
+/* The traceback entry for the current line, then `return -1`.  With ok ==
+ * NULL the code after this point is unreachable: a fresh block takes it. */
+void fn_raise_done(Fn *F, LLVMBasicBlockRef ok) {
+  Lower *L = F->L;
+  if (!F->file_str) {
+    F->file_str = lower_cstring(L, L->source_path);
+    F->name_str = lower_cstring(L, F->f->name);
+  }
+  LLVMValueRef args[] = {F->file_str, F->name_str, fn_i32(F, F->line)};
+  call_rt_cold(F, RT_pjrt_add_traceback, args, 3);
+  LLVMBuildBr(F->b, F->err_bb);
+  fn_position(F, ok ? ok : fn_block(F, "dead"));
+}
+
+static const char *pjm_message(int st) {
+  static const char *const msgs[PJM_COUNT_] = {
+      [PJM_OK] = "",
+#define PJM_ERR(id, kind, message) [PJM_##id] = message,
+#include "../stdlib/pymath_errors.def"
+#undef PJM_ERR
+  };
+  return msgs[st];
+}
+
+static int pjm_kind(int st) {
+  static const int kinds[PJM_COUNT_] = {
+      [PJM_OK] = 0,
+#define PJM_ERR(id, kind, message) [PJM_##id] = kind,
+#include "../stdlib/pymath_errors.def"
+#undef PJM_ERR
+  };
+  return kinds[st];
+}
+
+void fn_raise_msg_here(Fn *F, int kind, const char *msg) {
+  LLVMValueRef args[] = {fn_i32(F, kind),
+                         msg ? lower_cstring(F->L, msg) : LLVMConstNull(F->L->t_ptr)};
+  call_rt_cold(F, RT_pjrt_raise, args, 2);
+}
+
+void fn_raise_pjm_here(Fn *F, int st) { fn_raise_msg_here(F, pjm_kind(st), pjm_message(st)); }
+
+void fn_raise_status_here(Fn *F, LLVMValueRef st) {
+  LLVMValueRef kind = call_rt_cold(F, RT_pjm_error_kind, &st, 1);
+  LLVMValueRef msg = call_rt_cold(F, RT_pjm_error_message, &st, 1);
+  LLVMValueRef args[] = {kind, msg};
+  call_rt_cold(F, RT_pjrt_raise, args, 2);
+}
+
+void fn_check_pjm(Fn *F, LLVMValueRef bad, int st) {
+  LLVMBasicBlockRef ok = fn_guard(F, bad);
+  fn_raise_pjm_here(F, st);
+  fn_raise_done(F, ok);
+}
+
+void fn_check_msg(Fn *F, LLVMValueRef bad, int kind, const char *msg) {
+  LLVMBasicBlockRef ok = fn_guard(F, bad);
+  fn_raise_msg_here(F, kind, msg);
+  fn_raise_done(F, ok);
+}
+
+LLVMValueRef fn_call_pjm(Fn *F, RtFn f, LLVMValueRef *args, unsigned n, LLVMTypeRef out_ty) {
+  LLVMValueRef all[8];
+  if (n >= 8)
+    die(F->L->bail, "too many pymath arguments");
+  LLVMValueRef out = fn_alloca(F, out_ty, "pjm.out");
+  memcpy(all, args, n * sizeof *args);
+  all[n] = out;
+  LLVMValueRef st = lower_call_rt(F->L, f, all, n + 1);
+  LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(F->b, LLVMIntNE, st, fn_i32(F, 0), ""));
+  fn_raise_status_here(F, st);
+  fn_raise_done(F, ok);
+  return LLVMBuildLoad2(F->b, out_ty, out, "");
+}
+
+LLVMValueRef fn_intrinsic(Fn *F, const char *name, LLVMTypeRef *over, unsigned nover,
+                          LLVMValueRef *args, unsigned nargs) {
+  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+  if (!id)
+    die(F->L->bail, "unknown intrinsic %s", name);
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(F->L->mod, id, over, nover);
+  LLVMTypeRef ty = LLVMIntrinsicGetType(F->L->ctx, id, over, nover);
+  return LLVMBuildCall2(F->b, ty, fn, args, nargs, "");
+}
+
+LLVMValueRef fn_snprintf(Fn *F, LLVMValueRef buf, long size, const char *fmt, LLVMValueRef *args,
+                         unsigned n) {
+  Lower *L = F->L;
+  LLVMTypeRef params[] = {L->t_ptr, L->t_i64, L->t_ptr};
+  LLVMTypeRef ty = LLVMFunctionType(L->t_i32, params, 3, 1);
+  LLVMValueRef fn = LLVMGetNamedFunction(L->mod, "snprintf");
+  if (!fn)
+    fn = LLVMAddFunction(L->mod, "snprintf", ty);
+  LLVMValueRef all[8] = {buf, fn_i64(F, size), lower_cstring(L, fmt)};
+  if (n > 5)
+    die(L->bail, "too many snprintf arguments");
+  memcpy(all + 3, args, n * sizeof *args);
+  LLVMValueRef c = LLVMBuildCall2(F->b, ty, fn, all, 3 + n, "");
+  fn_cold_call(F, c);
+  return c;
+}
+
+/* ----------------------------------------------------------- declarations */
+
+static bool opt_boundscheck(const Lower *L, const FuncInst *f) {
+  return L->opt->boundscheck && !(f->flags & FN_BOUNDSCHECK_OFF);
+}
+
+void lower_declare_impls(Lower *L) {
+  int n = L->prog->funcs.len;
+  L->impl_fn = ARENA_ARRAY(L->arena, LLVMValueRef, n);
+  L->impl_ty = ARENA_ARRAY(L->arena, LLVMTypeRef, n);
+  for (int i = 0; i < n; i++) {
+    const FuncInst *f = L->prog->funcs.data[i];
+    LLVMTypeRef *params = ARENA_ARRAY(L->arena, LLVMTypeRef, f->nparams + 1);
+    unsigned np = 0;
+    for (int k = 0; k < f->nparams; k++)
+      params[np++] = lower_llvm_type(L, f->params[k]->ty);
+    bool has_out = f->ret->kind != TY_NONE;
+    if (has_out)
+      params[np++] = L->t_ptr;
+    LLVMTypeRef ty = LLVMFunctionType(L->t_i32, params, np, 0);
+    const char *name = arena_printf(L->arena, "%s_impl", f->symbol);
+    LLVMValueRef fn = LLVMAddFunction(L->mod, name, ty);
+    LLVMSetVisibility(fn, LLVMHiddenVisibility);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
+    /* PjArray structs are only read by native code, and each array
+     * parameter's struct is its own (or shared read-only): noalias is sound
+     * and lets the optimizer keep shapes and strides in registers. */
+    for (int k = 0; k < f->nparams; k++)
+      if (f->params[k]->ty->kind == TY_ARRAY) {
+        LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "noalias"));
+        LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "readonly"));
+        LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "nocapture"));
+      }
+    if (has_out) {
+      LLVMAddAttributeAtIndex(fn, np, enum_attr(L, "noalias"));
+      LLVMAddAttributeAtIndex(fn, np, enum_attr(L, "nocapture"));
+    }
+    L->impl_fn[i] = fn;
+    L->impl_ty[i] = ty;
+  }
+}
+
+/* ------------------------------------------------------------- statements */
+
+static Node *assign_value_of(Node *n);
+static void lower_stmt(Fn *F, Node *n);
+
+void lower_block(Fn *F, NodeList *stmts) {
+  for (int i = 0; i < stmts->len; i++)
+    lower_stmt(F, stmts->data[i]);
+}
+
+static void assign_to(Fn *F, Node *t, LLVMValueRef v, const Type *vty);
+
+static void assign_tuple(Fn *F, Node *t, LLVMValueRef v, const Type *vty) {
+  if (vty->kind != TY_TUPLE || vty->nelems != t->list.len)
+    die(F->L->bail, "line %d: cannot unpack %s into %d targets", t->span.line,
+        type_name(F->L->arena, vty), t->list.len);
+  for (int i = 0; i < t->list.len; i++) {
+    LLVMValueRef e = LLVMBuildExtractValue(F->b, v, (unsigned)i, "");
+    assign_to(F, t->list.data[i], from_storage(F, e, vty->elems[i]), vty->elems[i]);
+  }
+}
+
+static void assign_to(Fn *F, Node *t, LLVMValueRef v, const Type *vty) {
+  switch (t->kind) {
+  case ND_NAME:
+    store_sym(F, t->sym, v, vty);
+    return;
+  case ND_SUBSCRIPT: {
+    if (t->a->ty->kind != TY_ARRAY)
+      die(F->L->bail, "line %d: assignment to a subscript of a non-array", t->span.line);
+    LLVMValueRef p = array_elem_ptr(F, t);
+    array_store(F, p, t->a->ty->elem, v, vty);
+    return;
+  }
+  case ND_TUPLE:
+    assign_tuple(F, t, v, vty);
+    return;
+  default:
+    die(F->L->bail, "line %d: cannot assign to a %s", t->span.line, node_kind_name(t->kind));
+  }
+}
+
+static void lower_assign(Fn *F, Node *n) {
+  Node *val = assign_value_of(n);
+  /* `a, b = b, a` with one target: evaluate the elements, then assign, so no
+   * tuple struct is needed (and the order is Python's). */
+  if (n->list.len == 1 && n->list.data[0]->kind == ND_TUPLE && val->kind == ND_TUPLE &&
+      val->list.len == n->list.data[0]->list.len) {
+    int k = val->list.len;
+    LLVMValueRef *vals = ARENA_ARRAY(F->L->arena, LLVMValueRef, k);
+    for (int i = 0; i < k; i++)
+      vals[i] = lower_expr(F, val->list.data[i]);
+    for (int i = 0; i < k; i++)
+      assign_to(F, n->list.data[0]->list.data[i], vals[i], val->list.data[i]->ty);
+    return;
+  }
+  LLVMValueRef v = lower_expr(F, val);
+  for (int i = 0; i < n->list.len; i++)
+    assign_to(F, n->list.data[i], v, val->ty);
+}
+
+static Node *assign_value_of(Node *n) { return n->a; }
+
+static Symbol *annassign_sym(Node *n) { return n->a->sym ? n->a->sym : n->sym; }
+
+/* The type an augmented assignment computes in: Python's arithmetic on the
+ * target's value and the operand. */
+static Type *aug_type(Fn *F, Op op, const Type *lt, const Type *rt) {
+  if (type_is_float(lt) || type_is_float(rt))
+    return tt_scalar(F, TY_F64);
+  if (lt->kind == TY_BOOL && rt->kind == TY_BOOL &&
+      (op == OP_BITAND || op == OP_BITOR || op == OP_BITXOR))
+    return tt_scalar(F, TY_BOOL);
+  return tt_scalar(F, TY_I64);
+}
+
+static void lower_augassign(Fn *F, Node *n) {
+  Node *t = n->a;
+  if (t->kind == ND_NAME) {
+    Symbol *s = t->sym;
+    LLVMValueRef cur = load_sym(F, s);
+    LLVMValueRef rhs = lower_expr(F, n->b);
+    Type *ot = aug_type(F, n->op, s->ty, n->b->ty);
+    LLVMValueRef r = arith(F, n->op, convert(F, cur, s->ty, ot), convert(F, rhs, n->b->ty, ot), ot,
+                           t, n->b);
+    Type *rty = (n->op == OP_DIV && ot->kind != TY_F64) ? tt_scalar(F, TY_F64) : ot;
+    store_sym(F, s, r, rty);
+    return;
+  }
+  if (t->kind == ND_SUBSCRIPT && t->a->ty->kind == TY_ARRAY) {
+    const Type *elem = t->a->ty->elem;
+    LLVMValueRef p = array_elem_ptr(F, t); /* the index is evaluated once */
+    LLVMValueRef cur = array_load(F, p, elem);
+    LLVMValueRef rhs = lower_expr(F, n->b);
+    Type *ot = aug_type(F, n->op, elem, n->b->ty);
+    LLVMValueRef r = arith(F, n->op, convert(F, cur, elem, ot), convert(F, rhs, n->b->ty, ot), ot,
+                           t, n->b);
+    Type *rty = (n->op == OP_DIV && ot->kind != TY_F64) ? tt_scalar(F, TY_F64) : ot;
+    array_store(F, p, elem, r, rty);
+    return;
+  }
+  die(F->L->bail, "line %d: unsupported augmented assignment target", n->span.line);
+}
+
+static void lower_if(Fn *F, Node *n) {
+  LLVMValueRef c = lower_cond(F, n->a);
+  LLVMBasicBlockRef then_bb = fn_block(F, "then"), else_bb = fn_block(F, "else"),
+                    end_bb = fn_block(F, "endif");
+  LLVMBuildCondBr(F->b, c, then_bb, else_bb);
+  fn_position(F, then_bb);
+  lower_block(F, &n->list);
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, end_bb);
+  fn_position(F, else_bb);
+  lower_block(F, &n->list2);
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, end_bb);
+  fn_position(F, end_bb);
+}
+
+/* Runs `body` as a loop body with break -> brk and continue -> cont. */
+static void lower_loop_body(Fn *F, NodeList *body, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont) {
+  LoopCtx lc = {brk, cont, F->loop};
+  F->loop = &lc;
+  lower_block(F, body);
+  F->loop = lc.up;
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, cont);
+}
+
+static void lower_else_and_end(Fn *F, NodeList *orelse, LLVMBasicBlockRef else_bb,
+                               LLVMBasicBlockRef end_bb) {
+  fn_position(F, else_bb);
+  lower_block(F, orelse);
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, end_bb);
+  fn_position(F, end_bb);
+}
+
+static void lower_while(Fn *F, Node *n) {
+  LLVMBasicBlockRef cond_bb = fn_block(F, "while.cond"), body_bb = fn_block(F, "while.body"),
+                    else_bb = fn_block(F, "while.else"), end_bb = fn_block(F, "while.end");
+  LLVMBuildBr(F->b, cond_bb);
+  fn_position(F, cond_bb);
+  int line = F->line;
+  LLVMValueRef c = lower_cond(F, n->a);
+  LLVMBuildCondBr(F->b, c, body_bb, else_bb);
+  fn_position(F, body_bb);
+  lower_loop_body(F, &n->list, end_bb, cond_bb);
+  F->line = line;
+  lower_else_and_end(F, &n->list2, else_bb, end_bb);
+}
+
+/* A counted loop: k = 0 .. count-1 (unsigned), `each(k)` assigns the target
+ * at the top of every iteration.  The loop variable keeps its last value
+ * afterwards and is untouched when count is 0, as in Python. */
+typedef void (*EachFn)(Fn *F, Node *n, LLVMValueRef k, void *data);
+
+static void counted_loop(Fn *F, Node *n, LLVMValueRef count, EachFn each, void *data) {
+  Lower *L = F->L;
+  LLVMValueRef kslot = fn_alloca(F, L->t_i64, "for.k");
+  LLVMBuildStore(F->b, fn_i64(F, 0), kslot);
+  LLVMBasicBlockRef cond_bb = fn_block(F, "for.cond"), body_bb = fn_block(F, "for.body"),
+                    latch_bb = fn_block(F, "for.next"), else_bb = fn_block(F, "for.else"),
+                    end_bb = fn_block(F, "for.end");
+  LLVMBuildBr(F->b, cond_bb);
+  fn_position(F, cond_bb);
+  LLVMValueRef k = LLVMBuildLoad2(F->b, L->t_i64, kslot, "k");
+  LLVMBuildCondBr(F->b, LLVMBuildICmp(F->b, LLVMIntULT, k, count, ""), body_bb, else_bb);
+  fn_position(F, body_bb);
+  int line = F->line;
+  each(F, n, k, data);
+  lower_loop_body(F, &n->list, end_bb, latch_bb);
+  F->line = line;
+  fn_position(F, latch_bb);
+  LLVMValueRef k1 = LLVMBuildNUWAdd(F->b, LLVMBuildLoad2(F->b, L->t_i64, kslot, ""), fn_i64(F, 1), "");
+  LLVMBuildStore(F->b, k1, kslot);
+  LLVMBuildBr(F->b, cond_bb);
+  lower_else_and_end(F, &n->list2, else_bb, end_bb);
+}
+
+typedef struct RangeLoop {
+  LLVMValueRef start, step;
+} RangeLoop;
+
+static void assign_for_target(Fn *F, Node *n, LLVMValueRef v, const Type *vty) {
+  if (n->a->kind != ND_NAME)
+    die(F->L->bail, "line %d: unsupported for-loop target", n->span.line);
+  store_sym(F, n->a->sym, v, vty);
+}
+
+static void range_each(Fn *F, Node *n, LLVMValueRef k, void *data) {
+  RangeLoop *r = data;
+  /* start + k*step in wrapping arithmetic is exact: the value is in range */
+  LLVMValueRef i = LLVMBuildAdd(F->b, r->start, LLVMBuildMul(F->b, k, r->step, ""), "i");
+  assign_for_target(F, n, i, tt_scalar(F, TY_I64));
+}
+
+static bool const_int(LLVMValueRef v, int64_t *out) {
+  if (!LLVMIsAConstantInt(v))
+    return false;
+  *out = LLVMConstIntGetSExtValue(v);
+  return true;
+}
+
+/* Number of values in range(start, stop, step), step != 0, as an unsigned i64. */
+static LLVMValueRef range_count(Fn *F, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step) {
+  LLVMBuilderRef b = F->b;
+  LLVMValueRef zero = fn_i64(F, 0), one = fn_i64(F, 1);
+  int64_t sc = 0;
+  bool known = const_int(step, &sc);
+  LLVMValueRef up = NULL, down = NULL;
+  if (!known || sc > 0) {
+    LLVMValueRef diff = LLVMBuildSub(b, LLVMBuildSub(b, stop, start, ""), one, "");
+    LLVMValueRef cnt = (known && sc == 1) ? LLVMBuildSub(b, stop, start, "")
+                                          : LLVMBuildAdd(b, LLVMBuildUDiv(b, diff, step, ""), one, "");
+    up = LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSLT, start, stop, ""), cnt, zero, "");
+  }
+  if (!known || sc < 0) {
+    LLVMValueRef diff = LLVMBuildSub(b, LLVMBuildSub(b, start, stop, ""), one, "");
+    LLVMValueRef neg = LLVMBuildSub(b, zero, step, "");
+    LLVMValueRef cnt = LLVMBuildAdd(b, LLVMBuildUDiv(b, diff, neg, ""), one, "");
+    down = LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSGT, start, stop, ""), cnt, zero, "");
+  }
+  if (up && down)
+    return LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSGT, step, zero, ""), up, down, "count");
+  return up ? up : down;
+}
+
+static void lower_for_range(Fn *F, Node *n, Node *call) {
+  Type *i64 = tt_scalar(F, TY_I64);
+  int na = call->list.len;
+  LLVMValueRef v[3];
+  for (int i = 0; i < na; i++)
+    v[i] = convert(F, lower_expr(F, call->list.data[i]), call->list.data[i]->ty, i64);
+  RangeLoop r = {fn_i64(F, 0), fn_i64(F, 1)};
+  LLVMValueRef stop;
+  if (na == 1) {
+    stop = v[0];
+  } else {
+    r.start = v[0];
+    stop = v[1];
+    if (na == 3)
+      r.step = v[2];
+  }
+  int64_t sc;
+  if (!const_int(r.step, &sc) || sc == 0) {
+    int line = F->line;
+    if (call->span.line)
+      F->line = call->span.line;
+    fn_check_pjm(F, LLVMBuildICmp(F->b, LLVMIntEQ, r.step, fn_i64(F, 0), ""),
+                 PJM_RANGE_STEP_ZERO);
+    F->line = line;
+    if (const_int(r.step, &sc) && sc == 0)
+      return; /* the rest is unreachable */
+  }
+  counted_loop(F, n, range_count(F, r.start, stop, r.step), range_each, &r);
+}
+
+typedef struct ArrayLoop {
+  ArrView view;
+  const Type *aty;
+} ArrayLoop;
+
+static void array_each(Fn *F, Node *n, LLVMValueRef k, void *data) {
+  ArrayLoop *al = data;
+  LLVMValueRef off = LLVMBuildMul(F->b, k, al->view.strides[0], "");
+  LLVMValueRef p = LLVMBuildInBoundsGEP2(F->b, F->L->t_i8, al->view.data, &off, 1, "");
+  const Type *elem = al->aty->elem;
+  assign_for_target(F, n, array_load(F, p, elem), elem);
+}
+
+static void lower_for(Fn *F, Node *n) {
+  Node *it = n->b;
+  if (it->kind == ND_CALL && it->builtin == BI_RANGE) {
+    lower_for_range(F, n, it);
+    return;
+  }
+  if (it->ty && it->ty->kind == TY_ARRAY && it->ty->ndim == 1) {
+    ArrayLoop al = {.aty = it->ty};
+    array_view(F, it, &al.view);
+    counted_loop(F, n, al.view.shape[0], array_each, &al);
+    return;
+  }
+  die(F->L->bail, "line %d: unsupported for-loop iterable", n->span.line);
+}
+
+static void lower_return(Fn *F, Node *n) {
+  const Type *ret = F->f->ret;
+  if (n->a && n->a->kind != ND_NONE) {
+    LLVMValueRef v = lower_expr(F, n->a);
+    if (ret->kind != TY_NONE && F->out)
+      LLVMBuildStore(F->b, to_storage(F, convert(F, v, n->a->ty, ret), ret), F->out);
+  }
+  LLVMBuildRet(F->b, fn_i32(F, 0));
+  fn_position(F, fn_block(F, "dead"));
+}
+
+static const char *str_literal(Fn *F, Node *m) {
+  if (!m)
+    return NULL;
+  if (m->kind != ND_STR)
+    die(F->L->bail, "line %d: exception message is not a string literal", m->span.line);
+  return m->sval;
+}
+
+static void lower_assert(Fn *F, Node *n) {
+  LLVMValueRef c = lower_cond(F, n->a);
+  LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildNot(F->b, c, ""));
+  fn_raise_msg_here(F, PJRT_ASSERTION, str_literal(F, n->b));
+  fn_raise_done(F, ok);
+}
+
+static void lower_raise(Fn *F, Node *n) {
+  Node *e = n->a;
+  const char *name = NULL, *msg = NULL;
+  if (e->kind == ND_NAME) {
+    name = e->name;
+  } else if (e->kind == ND_CALL && e->a->kind == ND_NAME) {
+    name = e->a->name;
+    if (e->list.len > 1)
+      die(F->L->bail, "line %d: raise with more than one argument", n->span.line);
+    msg = e->list.len ? str_literal(F, e->list.data[0]) : NULL;
+  } else {
+    die(F->L->bail, "line %d: unsupported raise", n->span.line);
+  }
+  LLVMValueRef args[] = {lower_cstring(F->L, name),
+                         msg ? lower_cstring(F->L, msg) : LLVMConstNull(F->L->t_ptr)};
+  call_rt_cold(F, RT_pjrt_raise_named, args, 2);
+  fn_raise_done(F, NULL);
+}
+
+static void lower_jump(Fn *F, Node *n, bool brk) {
+  if (!F->loop)
+    die(F->L->bail, "line %d: break/continue outside a loop", n->span.line);
+  LLVMBuildBr(F->b, brk ? F->loop->brk : F->loop->cont);
+  fn_position(F, fn_block(F, "dead"));
+}
+
+static void lower_stmt(Fn *F, Node *n) {
+  if (n->span.line)
+    F->line = n->span.line;
+  switch (n->kind) {
+  case ND_EXPR_STMT:
+    if (n->a->kind != ND_STR) /* a docstring or bare string: nothing to run */
+      lower_expr(F, n->a);
+    return;
+  case ND_ASSIGN: lower_assign(F, n); return;
+  case ND_ANNASSIGN:
+    if (n->c)
+      store_sym(F, annassign_sym(n), lower_expr(F, n->c), n->c->ty);
+    return;
+  case ND_AUGASSIGN: lower_augassign(F, n); return;
+  case ND_IF: lower_if(F, n); return;
+  case ND_WHILE: lower_while(F, n); return;
+  case ND_FOR: lower_for(F, n); return;
+  case ND_BREAK: lower_jump(F, n, true); return;
+  case ND_CONTINUE: lower_jump(F, n, false); return;
+  case ND_RETURN: lower_return(F, n); return;
+  case ND_PASS: return;
+  case ND_ASSERT: lower_assert(F, n); return;
+  case ND_RAISE: lower_raise(F, n); return;
+  case ND_MODULE: case ND_FUNC: case ND_PARAM: case ND_CONST: case ND_IMPORT:
+  case ND_INT: case ND_FLOAT: case ND_BOOL: case ND_NONE: case ND_STR: case ND_NAME:
+  case ND_ATTR: case ND_SUBSCRIPT: case ND_SLICE: case ND_TUPLE: case ND_BINOP:
+  case ND_UNARYOP: case ND_BOOLOP: case ND_COMPARE: case ND_IFEXP: case ND_CALL:
+  case ND_KEYWORD: case ND_CAST: case ND_COUNT_:
+    break;
+  }
+  die(F->L->bail, "line %d: unexpected %s statement", n->span.line, node_kind_name(n->kind));
+}
+
+/* ---------------------------------------------------------------- bodies */
+
+static bool targets_param(Node *t, int k) {
+  if (!t)
+    return false;
+  if (t->kind == ND_NAME)
+    return t->sym && t->sym->kind == SYM_PARAM && t->sym->index == k;
+  if (t->kind == ND_TUPLE)
+    for (int i = 0; i < t->list.len; i++)
+      if (targets_param(t->list.data[i], k))
+        return true;
+  return false;
+}
+
+/* Whether parameter k is assigned anywhere in `body` (then its array view
+ * cannot be loaded once at entry). */
+static bool param_assigned(NodeList *body, int k) {
+  for (int i = 0; i < body->len; i++) {
+    Node *s = body->data[i];
+    switch (s->kind) {
+    case ND_ASSIGN:
+      for (int j = 0; j < s->list.len; j++)
+        if (targets_param(s->list.data[j], k))
+          return true;
+      break;
+    case ND_ANNASSIGN: case ND_AUGASSIGN:
+      if (targets_param(s->a, k))
+        return true;
+      break;
+    case ND_FOR:
+      if (targets_param(s->a, k))
+        return true;
+      /* fall through */
+    case ND_IF: case ND_WHILE:
+      if (param_assigned(&s->list, k) || param_assigned(&s->list2, k))
+        return true;
+      break;
+    default:
+      break;
+    }
+  }
+  return false;
+}
+
+static void lower_body(Lower *L, int idx) {
+  const FuncInst *f = L->prog->funcs.data[idx];
+  Fn F = {0};
+  F.L = L;
+  F.b = L->b;
+  F.f = f;
+  F.fn = L->impl_fn[idx];
+  F.boundscheck = opt_boundscheck(L, f);
+  F.overflowcheck = L->opt->overflowcheck && !(f->flags & FN_OVERFLOWCHECK_OFF);
+  F.fastmath = L->opt->fastmath || (f->flags & FN_FASTMATH);
+  F.line = f->func ? f->func->span.line : 0;
+  F.alloca_bb = fn_block(&F, "entry");
+  LLVMBasicBlockRef body_bb = fn_block(&F, "body");
+  F.err_bb = fn_block(&F, "error");
+  F.ab = LLVMCreateBuilderInContext(L->ctx);
+  LLVMPositionBuilderAtEnd(F.ab, F.alloca_bb);
+
+  F.param_slot = ARENA_ARRAY(L->arena, LLVMValueRef, f->nparams + 1);
+  F.param_view = ARENA_ARRAY(L->arena, ArrView, f->nparams + 1);
+  F.param_view_ok = ARENA_ARRAY(L->arena, bool, f->nparams + 1);
+  NodeList *body = &f->func->list2;
+  for (int k = 0; k < f->nparams; k++) {
+    const Type *ty = f->params[k]->ty;
+    LLVMValueRef arg = LLVMGetParam(F.fn, (unsigned)k);
+    F.param_slot[k] = fn_alloca(&F, lower_llvm_type(L, ty), f->params[k]->name);
+    LLVMBuildStore(F.ab, arg, F.param_slot[k]);
+    if (ty->kind == TY_ARRAY && !param_assigned(body, k)) {
+      LLVMPositionBuilderAtEnd(F.b, F.alloca_bb);
+      array_view_of(&F, arg, ty, &F.param_view[k]);
+      F.param_view_ok[k] = true;
+    }
+  }
+  int nlocal = 0;
+  for (int i = 0; i < f->locals.len; i++)
+    if (f->locals.data[i]->index + 1 > nlocal)
+      nlocal = f->locals.data[i]->index + 1;
+  F.local_slot = ARENA_ARRAY(L->arena, LLVMValueRef, nlocal + 1);
+  for (int i = 0; i < f->locals.len; i++) {
+    Symbol *s = f->locals.data[i];
+    LLVMTypeRef ty = lower_llvm_type(L, s->ty);
+    F.local_slot[s->index] = fn_alloca(&F, ty, s->name);
+    /* Zeroed so no path reads undef (the checker rejects reads before
+     * assignment; this costs nothing after mem2reg). */
+    LLVMBuildStore(F.ab, LLVMConstNull(ty), F.local_slot[s->index]);
+  }
+  if (f->ret->kind != TY_NONE)
+    F.out = LLVMGetParam(F.fn, (unsigned)f->nparams);
+
+  fn_position(&F, body_bb);
+  lower_block(&F, body);
+  if (!fn_terminated(&F)) {
+    if (f->ret->kind == TY_NONE) {
+      LLVMBuildRet(F.b, fn_i32(&F, 0));
+    } else {
+      fn_raise_msg_here(&F, PJRT_TYPE,
+                        arena_printf(L->arena,
+                                     "%s() reached its end without returning a value "
+                                     "(it is declared to return %s)",
+                                     f->name, type_name(L->arena, f->ret)));
+      fn_raise_done(&F, NULL);
+      LLVMBuildUnreachable(F.b);
+    }
+  }
+  LLVMPositionBuilderAtEnd(F.b, F.err_bb);
+  LLVMBuildRet(F.b, fn_i32(&F, -1));
+  LLVMBuildBr(F.ab, body_bb);
+  LLVMDisposeBuilder(F.ab);
+  /* the unreachable blocks made after a return/break/raise */
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(F.fn); bb; bb = LLVMGetNextBasicBlock(bb))
+    if (!LLVMGetBasicBlockTerminator(bb)) {
+      LLVMPositionBuilderAtEnd(F.b, bb);
+      LLVMBuildUnreachable(F.b);
+    }
+}
+
+void lower_bodies(Lower *L) {
+  for (int i = 0; i < L->prog->funcs.len; i++)
+    lower_body(L, i);
+}

@@ -1,0 +1,454 @@
+/* lower_arith.c: Python arithmetic on int (i64, overflow-checked) and float
+ * (binary64, bit-identical to CPython: no fast-math flags unless fastmath),
+ * unary operators, and comparisons: chains, NaN rules, and exact int/float
+ * comparison as CPython's float_richcompare does. */
+#include "lower_fn.h"
+
+#define TWO53 9007199254740992.0
+
+static bool node_int_const(Node *n, int64_t *v) {
+  if (!n)
+    return false;
+  if (n->kind == ND_INT) {
+    *v = n->ival;
+    return true;
+  }
+  if (n->kind == ND_UNARYOP && n->op == OP_NEG && n->a->kind == ND_INT && n->a->ival != INT64_MIN) {
+    *v = -n->a->ival;
+    return true;
+  }
+  if (n->kind == ND_NAME && n->sym && n->sym->kind == SYM_CONST && n->sym->value &&
+      n->sym->value->kind == ND_INT) {
+    *v = n->sym->value->ival;
+    return true;
+  }
+  if (n->kind == ND_CAST && n->a && n->a->ty && (type_is_int(n->a->ty)))
+    return node_int_const(n->a, v);
+  return false;
+}
+
+static bool value_int_const(LLVMValueRef v, int64_t *out) {
+  if (!LLVMIsAConstantInt(v))
+    return false;
+  *out = LLVMConstIntGetSExtValue(v);
+  return true;
+}
+
+/* Whether an int-valued expression is known to lie in [-2**53, 2**53]
+ * (its conversion to float is exact). */
+static bool int_node_small(Node *n) {
+  int64_t c;
+  if (node_int_const(n, &c))
+    return c >= -(1LL << 53) && c <= (1LL << 53);
+  if (n && n->kind == ND_CAST && n->a && n->a->ty)
+    return n->a->ty->kind == TY_BOOL || (type_is_int(n->a->ty) && type_bits(n->a->ty) <= 32);
+  return false;
+}
+
+static bool node_float_two(Node *n) {
+  int64_t c;
+  if (!n)
+    return false;
+  if (n->kind == ND_FLOAT)
+    return n->fval == 2.0;
+  if (n->kind == ND_CAST && n->a && n->a->ty && type_is_int(n->a->ty))
+    return node_int_const(n->a, &c) && c == 2;
+  return false;
+}
+
+/* ------------------------------------------------------------- int ops */
+
+static LLVMValueRef checked(Fn *F, const char *intr, LLVMValueRef a, LLVMValueRef b) {
+  LLVMValueRef args[] = {a, b};
+  LLVMValueRef r = fn_intrinsic(F, intr, &F->L->t_i64, 1, args, 2);
+  LLVMValueRef v = LLVMBuildExtractValue(F->b, r, 0, "");
+  fn_check_pjm(F, LLVMBuildExtractValue(F->b, r, 1, ""), PJM_INT_OVERFLOW);
+  return v;
+}
+
+static LLVMValueRef int_add(Fn *F, LLVMValueRef a, LLVMValueRef b) {
+  return F->overflowcheck ? checked(F, "llvm.sadd.with.overflow", a, b) : LLVMBuildAdd(F->b, a, b, "");
+}
+static LLVMValueRef int_sub(Fn *F, LLVMValueRef a, LLVMValueRef b) {
+  return F->overflowcheck ? checked(F, "llvm.ssub.with.overflow", a, b) : LLVMBuildSub(F->b, a, b, "");
+}
+static LLVMValueRef int_mul(Fn *F, LLVMValueRef a, LLVMValueRef b) {
+  return F->overflowcheck ? checked(F, "llvm.smul.with.overflow", a, b) : LLVMBuildMul(F->b, a, b, "");
+}
+
+LLVMValueRef int_neg(Fn *F, LLVMValueRef v) { return int_sub(F, fn_i64(F, 0), v); }
+
+static void check_zero(Fn *F, LLVMValueRef b, int st) {
+  int64_t c;
+  if (value_int_const(b, &c) && c != 0)
+    return;
+  fn_check_pjm(F, LLVMBuildICmp(F->b, LLVMIntEQ, b, fn_i64(F, 0), ""), st);
+}
+
+/* a // b and a % b with Python's floor semantics (the result of % has the
+ * divisor's sign).  Division by a constant power of two is an exact shift or
+ * mask.  sdiv/srem never see INT64_MIN / -1 (undefined, traps on x86). */
+static LLVMValueRef int_floordivmod(Fn *F, LLVMValueRef a, LLVMValueRef b, bool mod) {
+  LLVMBuilderRef B = F->b;
+  int64_t c;
+  bool known = value_int_const(b, &c);
+  if (known && c == 1)
+    return mod ? fn_i64(F, 0) : a;
+  if (known && c > 1 && (c & (c - 1)) == 0) {
+    if (mod)
+      return LLVMBuildAnd(B, a, fn_i64(F, c - 1), "");
+    return LLVMBuildAShr(B, a, fn_i64(F, __builtin_ctzll((unsigned long long)c)), "");
+  }
+  check_zero(F, b, mod ? PJM_INT_MOD_ZERO : PJM_INT_DIVMOD_ZERO);
+  bool maybe_m1 = !known || c == -1;
+  LLVMValueRef is_m1 = NULL, b1 = b;
+  if (maybe_m1) {
+    is_m1 = LLVMBuildICmp(B, LLVMIntEQ, b, fn_i64(F, -1), "");
+    if (!mod && F->overflowcheck)
+      fn_check_pjm(F, LLVMBuildAnd(B, is_m1, LLVMBuildICmp(B, LLVMIntEQ, a, fn_i64(F, INT64_MIN), ""), ""),
+                   PJM_INT_OVERFLOW);
+    b1 = LLVMBuildSelect(B, is_m1, fn_i64(F, 1), b, "");
+  }
+  LLVMValueRef q = LLVMBuildSDiv(B, a, b1, ""), r = LLVMBuildSRem(B, a, b1, "");
+  LLVMValueRef adj = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, r, fn_i64(F, 0), ""),
+                                  LLVMBuildICmp(B, LLVMIntSLT, LLVMBuildXor(B, r, b1, ""),
+                                                fn_i64(F, 0), ""), "");
+  if (mod) {
+    r = LLVMBuildAdd(B, r, LLVMBuildSelect(B, adj, b1, fn_i64(F, 0), ""), "");
+    return r; /* b == -1: b1 == 1, r == 0, as Python's x % -1 */
+  }
+  q = LLVMBuildSub(B, q, LLVMBuildZExt(B, adj, F->L->t_i64, ""), "");
+  if (maybe_m1) /* x // -1 == -x (INT64_MIN was rejected above, or wraps unchecked) */
+    q = LLVMBuildSelect(B, is_m1, LLVMBuildSub(B, fn_i64(F, 0), a, ""), q, "");
+  return q;
+}
+
+/* int / int -> float, correctly rounded.  Both operands within 2**53: the
+ * conversions are exact and one fdiv is correctly rounded; otherwise
+ * pjm_truediv_i64 does CPython's long division. */
+static LLVMValueRef int_truediv(Fn *F, LLVMValueRef a, LLVMValueRef b, Node *an, Node *bn) {
+  LLVMBuilderRef B = F->b;
+  Lower *L = F->L;
+  check_zero(F, b, PJM_DIV_ZERO);
+  if (int_node_small(an) && int_node_small(bn)) {
+    LLVMValueRef r = LLVMBuildFDiv(B, LLVMBuildSIToFP(B, a, L->t_f64, ""),
+                                   LLVMBuildSIToFP(B, b, L->t_f64, ""), "");
+    fn_set_fast(F, r);
+    return r;
+  }
+  LLVMValueRef lim = fn_i64(F, 1LL << 54);
+  LLVMValueRef sa = LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, a, fn_i64(F, 1LL << 53), ""), lim, "");
+  LLVMValueRef sb = LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, b, fn_i64(F, 1LL << 53), ""), lim, "");
+  LLVMBasicBlockRef fast = fn_block(F, "div.fast"), slow = fn_block(F, "div.slow"),
+                    end = fn_block(F, "div.end");
+  LLVMBuildCondBr(B, LLVMBuildAnd(B, sa, sb, ""), fast, slow);
+  fn_position(F, fast);
+  LLVMValueRef r1 = LLVMBuildFDiv(B, LLVMBuildSIToFP(B, a, L->t_f64, ""),
+                                  LLVMBuildSIToFP(B, b, L->t_f64, ""), "");
+  fn_set_fast(F, r1);
+  LLVMBuildBr(B, end);
+  fn_position(F, slow);
+  LLVMValueRef args[] = {a, b};
+  LLVMValueRef r2 = fn_call_pjm(F, RT_pjm_truediv_i64, args, 2, L->t_f64);
+  LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(B);
+  LLVMBuildBr(B, end);
+  fn_position(F, end);
+  LLVMValueRef phi = LLVMBuildPhi(B, L->t_f64, "");
+  LLVMValueRef vals[] = {r1, r2};
+  LLVMBasicBlockRef bbs[] = {fast, slow_end};
+  LLVMAddIncoming(phi, vals, bbs, 2);
+  return phi;
+}
+
+static LLVMValueRef int_shift(Fn *F, LLVMValueRef a, LLVMValueRef b, bool left) {
+  int64_t c;
+  if (value_int_const(b, &c) && c >= 0 && c < 64) {
+    if (!left)
+      return LLVMBuildAShr(F->b, a, b, "");
+    LLVMValueRef r = LLVMBuildShl(F->b, a, b, "");
+    if (F->overflowcheck)
+      fn_check_pjm(F, LLVMBuildICmp(F->b, LLVMIntNE, LLVMBuildAShr(F->b, r, b, ""), a, ""),
+                   PJM_INT_OVERFLOW);
+    return r;
+  }
+  LLVMValueRef args[] = {a, b};
+  return fn_call_pjm(F, left ? RT_pjm_lshift_i64 : RT_pjm_rshift_i64, args, 2, F->L->t_i64);
+}
+
+static LLVMValueRef int_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, Node *an, Node *bn) {
+  LLVMValueRef args[] = {a, b};
+  int64_t c;
+  switch (op) {
+  case OP_ADD: return int_add(F, a, b);
+  case OP_SUB: return int_sub(F, a, b);
+  case OP_MUL: return int_mul(F, a, b);
+  case OP_DIV: return int_truediv(F, a, b, an, bn);
+  case OP_FLOORDIV: return int_floordivmod(F, a, b, false);
+  case OP_MOD: return int_floordivmod(F, a, b, true);
+  case OP_POW:
+    if (value_int_const(b, &c) && c == 2)
+      return int_mul(F, a, a);
+    if (value_int_const(b, &c) && c == 1)
+      return a;
+    return fn_call_pjm(F, RT_pjm_pow_i64, args, 2, F->L->t_i64);
+  case OP_LSHIFT: return int_shift(F, a, b, true);
+  case OP_RSHIFT: return int_shift(F, a, b, false);
+  case OP_BITAND: return LLVMBuildAnd(F->b, a, b, "");
+  case OP_BITOR: return LLVMBuildOr(F->b, a, b, "");
+  case OP_BITXOR: return LLVMBuildXor(F->b, a, b, "");
+  default:
+    break;
+  }
+  die(F->L->bail, "line %d: no int operator '%s'", F->line, op_spelling(op));
+}
+
+/* ----------------------------------------------------------- float ops */
+
+static LLVMValueRef fast(Fn *F, LLVMValueRef v) {
+  fn_set_fast(F, v);
+  return v;
+}
+
+static LLVMValueRef float_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, Node *bn) {
+  LLVMBuilderRef B = F->b;
+  LLVMTypeRef d = F->L->t_f64;
+  LLVMValueRef args[] = {a, b};
+  switch (op) {
+  case OP_ADD: return fast(F, LLVMBuildFAdd(B, a, b, ""));
+  case OP_SUB: return fast(F, LLVMBuildFSub(B, a, b, ""));
+  case OP_MUL: return fast(F, LLVMBuildFMul(B, a, b, ""));
+  case OP_DIV:
+    if (!LLVMIsAConstantFP(b))
+      fn_check_pjm(F, LLVMBuildFCmp(B, LLVMRealOEQ, b, fn_f64(F, 0.0), ""), PJM_FLOAT_DIV_ZERO);
+    return fast(F, LLVMBuildFDiv(B, a, b, ""));
+  case OP_FLOORDIV: return fn_call_pjm(F, RT_pjm_floordiv_f64, args, 2, d);
+  case OP_MOD: return fn_call_pjm(F, RT_pjm_mod_f64, args, 2, d);
+  case OP_POW:
+    if (node_float_two(bn)) {
+      /* pow(x, 2.0) is correctly rounded, so it equals x*x; only the
+       * overflow to inf must still raise as CPython's float_pow does. */
+      LLVMValueRef r = fast(F, LLVMBuildFMul(B, a, a, ""));
+      LLVMValueRef inf = fn_f64(F, __builtin_inf());
+      LLVMValueRef ar = fn_intrinsic(F, "llvm.fabs", &d, 1, &r, 1);
+      LLVMValueRef aa = fn_intrinsic(F, "llvm.fabs", &d, 1, &a, 1);
+      LLVMValueRef bad = LLVMBuildAnd(B, LLVMBuildFCmp(B, LLVMRealOEQ, ar, inf, ""),
+                                      LLVMBuildFCmp(B, LLVMRealOLT, aa, inf, ""), "");
+      fn_check_pjm(F, bad, PJM_FLOAT_POW_RANGE);
+      return r;
+    }
+    return fn_call_pjm(F, RT_pjm_pow_f64, args, 2, d);
+  default:
+    break;
+  }
+  die(F->L->bail, "line %d: no float operator '%s'", F->line, op_spelling(op));
+}
+
+LLVMValueRef arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, const Type *ty, Node *an,
+                   Node *bn) {
+  switch (ty->kind) {
+  case TY_F64: return float_arith(F, op, a, b, bn);
+  case TY_I64: return int_arith(F, op, a, b, an, bn);
+  case TY_BOOL:
+    if (op == OP_BITAND)
+      return LLVMBuildAnd(F->b, a, b, "");
+    if (op == OP_BITOR)
+      return LLVMBuildOr(F->b, a, b, "");
+    if (op == OP_BITXOR)
+      return LLVMBuildXor(F->b, a, b, "");
+    break;
+  default:
+    break;
+  }
+  die(F->L->bail, "line %d: arithmetic '%s' on %s", F->line, op_spelling(op),
+      type_name(F->L->arena, ty));
+}
+
+/* The type both operands are brought to (normally the checker made them equal). */
+static Type *operand_type(Fn *F, Op op, const Type *a, const Type *b) {
+  if (type_is_float(a) || type_is_float(b))
+    return tt_scalar(F, TY_F64);
+  if (a->kind == TY_BOOL && b->kind == TY_BOOL &&
+      (op == OP_BITAND || op == OP_BITOR || op == OP_BITXOR))
+    return tt_scalar(F, TY_BOOL);
+  return tt_scalar(F, TY_I64);
+}
+
+LLVMValueRef lower_binop(Fn *F, Node *n) {
+  LLVMValueRef a = lower_expr(F, n->a);
+  LLVMValueRef b = lower_expr(F, n->b);
+  Type *ot = operand_type(F, n->op, n->a->ty, n->b->ty);
+  a = convert(F, a, n->a->ty, ot);
+  b = convert(F, b, n->b->ty, ot);
+  LLVMValueRef r = arith(F, n->op, a, b, ot, n->a, n->b);
+  Type *rt = (n->op == OP_DIV) ? tt_scalar(F, TY_F64) : ot;
+  return convert(F, r, rt, n->ty);
+}
+
+LLVMValueRef lower_unary(Fn *F, Node *n) {
+  LLVMValueRef v = lower_expr(F, n->a);
+  const Type *t = n->a->ty;
+  Type *i64 = tt_scalar(F, TY_I64);
+  switch (n->op) {
+  case OP_NOT:
+    return convert(F, LLVMBuildNot(F->b, truthy(F, v, t), ""), tt_scalar(F, TY_BOOL), n->ty);
+  case OP_POS:
+    if (t->kind == TY_BOOL)
+      return convert(F, v, t, n->ty);
+    return convert(F, v, t, n->ty);
+  case OP_NEG:
+    if (type_is_float(t)) {
+      Type *f64 = tt_scalar(F, TY_F64);
+      return convert(F, LLVMBuildFNeg(F->b, convert(F, v, t, f64), ""), f64, n->ty);
+    }
+    return convert(F, int_neg(F, convert(F, v, t, i64)), i64, n->ty);
+  case OP_INVERT:
+    return convert(F, LLVMBuildXor(F->b, convert(F, v, t, i64), fn_i64(F, -1), ""), i64, n->ty);
+  default:
+    break;
+  }
+  die(F->L->bail, "line %d: unary '%s'", n->span.line, op_spelling(n->op));
+}
+
+/* ---------------------------------------------------------- comparisons */
+
+static LLVMIntPredicate int_pred(Op op, bool is_signed) {
+  switch (op) {
+  case OP_EQ: case OP_IS: return LLVMIntEQ;
+  case OP_NE: case OP_ISNOT: return LLVMIntNE;
+  case OP_LT: return is_signed ? LLVMIntSLT : LLVMIntULT;
+  case OP_LE: return is_signed ? LLVMIntSLE : LLVMIntULE;
+  case OP_GT: return is_signed ? LLVMIntSGT : LLVMIntUGT;
+  case OP_GE: return is_signed ? LLVMIntSGE : LLVMIntUGE;
+  default: return LLVMIntEQ;
+  }
+}
+
+static LLVMRealPredicate real_pred(Op op) {
+  switch (op) {
+  case OP_EQ: case OP_IS: return LLVMRealOEQ;
+  case OP_NE: case OP_ISNOT: return LLVMRealUNE; /* NaN != x is True */
+  case OP_LT: return LLVMRealOLT;
+  case OP_LE: return LLVMRealOLE;
+  case OP_GT: return LLVMRealOGT;
+  case OP_GE: return LLVMRealOGE;
+  default: return LLVMRealOEQ;
+  }
+}
+
+static bool is_cmp_op(Op op) {
+  return op == OP_EQ || op == OP_NE || op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE ||
+         op == OP_IS || op == OP_ISNOT;
+}
+
+LLVMValueRef compare_values(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, const Type *ty) {
+  if (!is_cmp_op(op))
+    die(F->L->bail, "line %d: comparison '%s' is not supported", F->line, op_spelling(op));
+  if (type_is_float(ty))
+    return fast(F, LLVMBuildFCmp(F->b, real_pred(op), a, b, ""));
+  return LLVMBuildICmp(F->b, int_pred(op, ty->kind != TY_BOOL && type_is_signed(ty)), a, b, "");
+}
+
+/* A comparison operand.  `exact` marks an int (as i64 in v) that the checker
+ * converted to float: it is compared with the other float exactly. */
+typedef struct CmpVal {
+  LLVMValueRef v;
+  const Type *ty;
+  bool exact;
+} CmpVal;
+
+static CmpVal cmp_operand(Fn *F, Node *n) {
+  CmpVal c;
+  if (n->kind == ND_CAST && type_is_float(n->ty) && n->a->ty &&
+      (type_is_int(n->a->ty) || n->a->ty->kind == TY_BOOL) && !int_node_small(n)) {
+    Type *i64 = tt_scalar(F, TY_I64);
+    c.v = convert(F, lower_expr(F, n->a), n->a->ty, i64);
+    c.ty = i64;
+    c.exact = true;
+    return c;
+  }
+  c.v = lower_expr(F, n);
+  c.ty = n->ty;
+  c.exact = false;
+  return c;
+}
+
+static Op swap_op(Op op) {
+  switch (op) {
+  case OP_LT: return OP_GT;
+  case OP_GT: return OP_LT;
+  case OP_LE: return OP_GE;
+  case OP_GE: return OP_LE;
+  default: return op;
+  }
+}
+
+/* i op f, exactly (CPython compares an int and a float by value).  If
+ * float(i) != f, rounding is monotonic so float(i) op f decides; if they are
+ * equal, f is integral: compare i with int(f), except f == 2**63 (above every
+ * i64).  NaN: only != holds. */
+static LLVMValueRef cmp_int_float(Fn *F, Op op, LLVMValueRef i, LLVMValueRef f) {
+  LLVMBuilderRef B = F->b;
+  Lower *L = F->L;
+  LLVMValueRef fi = LLVMBuildSIToFP(B, i, L->t_f64, "");
+  LLVMValueRef isnan = LLVMBuildFCmp(B, LLVMRealUNO, f, f, "");
+  LLVMValueRef eq = LLVMBuildFCmp(B, LLVMRealOEQ, fi, f, "");
+  LLVMValueRef big = LLVMBuildFCmp(B, LLVMRealOGE, f, fn_f64(F, 9223372036854775808.0), "");
+  LLVMValueRef fsafe = LLVMBuildSelect(B, LLVMBuildOr(B, big, LLVMBuildNot(B, eq, ""), ""),
+                                       fn_f64(F, 0.0), f, "");
+  LLVMValueRef fint = LLVMBuildFPToSI(B, fsafe, L->t_i64, "");
+  LLVMValueRef icmp = LLVMBuildICmp(B, int_pred(op, true), i, fint, "");
+  bool big_result = op == OP_LT || op == OP_LE || op == OP_NE; /* i < 2**63 */
+  LLVMValueRef on_eq = LLVMBuildSelect(B, big, fn_bool(F, big_result), icmp, "");
+  LLVMValueRef fcmp = LLVMBuildFCmp(B, real_pred(op), fi, f, "");
+  LLVMValueRef r = LLVMBuildSelect(B, eq, on_eq, fcmp, "");
+  return LLVMBuildSelect(B, isnan, fn_bool(F, op == OP_NE), r, "");
+}
+
+static LLVMValueRef cmp_pair(Fn *F, Op op, CmpVal a, CmpVal b) {
+  Type *i64 = tt_scalar(F, TY_I64), *f64 = tt_scalar(F, TY_F64);
+  if (a.exact && b.exact)
+    return compare_values(F, op, a.v, b.v, i64);
+  if (a.exact)
+    return cmp_int_float(F, op, a.v, convert(F, b.v, b.ty, f64));
+  if (b.exact)
+    return cmp_int_float(F, swap_op(op), b.v, convert(F, a.v, a.ty, f64));
+  const Type *t;
+  if (type_is_float(a.ty) || type_is_float(b.ty))
+    t = f64;
+  else if (a.ty->kind == TY_BOOL && b.ty->kind == TY_BOOL)
+    t = tt_scalar(F, TY_BOOL);
+  else
+    t = i64;
+  return compare_values(F, op, convert(F, a.v, a.ty, t), convert(F, b.v, b.ty, t), t);
+}
+
+LLVMValueRef lower_compare(Fn *F, Node *n) {
+  int k = n->list.len;
+  CmpVal left = cmp_operand(F, n->a);
+  if (k == 1) {
+    CmpVal right = cmp_operand(F, n->list.data[0]);
+    return convert(F, cmp_pair(F, n->ops.data[0], left, right), tt_scalar(F, TY_BOOL), n->ty);
+  }
+  /* a < b < c: each middle operand once, stop at the first false */
+  LLVMBasicBlockRef end = fn_block(F, "cmp.end");
+  LLVMValueRef *vals = ARENA_ARRAY(F->L->arena, LLVMValueRef, k);
+  LLVMBasicBlockRef *from = ARENA_ARRAY(F->L->arena, LLVMBasicBlockRef, k);
+  for (int i = 0; i < k; i++) {
+    CmpVal right = cmp_operand(F, n->list.data[i]);
+    LLVMValueRef r = cmp_pair(F, n->ops.data[i], left, right);
+    vals[i] = r;
+    from[i] = LLVMGetInsertBlock(F->b);
+    if (i == k - 1) {
+      LLVMBuildBr(F->b, end);
+    } else {
+      LLVMBasicBlockRef next = fn_block(F, "cmp.next");
+      LLVMBuildCondBr(F->b, r, next, end);
+      fn_position(F, next);
+    }
+    left = right;
+  }
+  fn_position(F, end);
+  LLVMValueRef phi = LLVMBuildPhi(F->b, F->L->t_i1, "");
+  LLVMAddIncoming(phi, vals, from, (unsigned)k);
+  return convert(F, phi, tt_scalar(F, TY_BOOL), n->ty);
+}

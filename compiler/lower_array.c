@@ -1,0 +1,179 @@
+/* lower_array.c: arrays (runtime/pjrt.h PjArray) in native code: views
+ * (data, shape, byte strides as SSA values), element addresses with
+ * negative-index wraparound and NumPy's IndexError, element loads (widened by
+ * the caller's conversion) and stores (narrowed, range-checked), `.shape`,
+ * `.ndim`, `.size`, and tuple subscripts with constant indices.
+ *
+ * With boundscheck off, negative indices still wrap (as Cython's
+ * wraparound=True default): only the range check is dropped. */
+#include "lower_fn.h"
+
+static LLVMValueRef invariant_load(Fn *F, LLVMTypeRef ty, LLVMValueRef p) {
+  LLVMValueRef v = LLVMBuildLoad2(F->b, ty, p, "");
+  /* The PjArray is never written while native code runs. */
+  LLVMSetMetadata(v, LLVMGetMDKindIDInContext(F->L->ctx, "invariant.load", 14),
+                  LLVMMetadataAsValue(F->L->ctx, LLVMMDNodeInContext2(F->L->ctx, NULL, 0)));
+  return v;
+}
+
+static int elem_size(const Type *elem) {
+  return elem->kind == TY_BOOL ? 1 : type_bits(elem) / 8;
+}
+
+void array_view_of(Fn *F, LLVMValueRef p, const Type *ty, ArrView *v) {
+  Lower *L = F->L;
+  LLVMTypeRef st = L->t_pjarray;
+  memset(v, 0, sizeof *v);
+  v->data = invariant_load(F, L->t_ptr, LLVMBuildStructGEP2(F->b, st, p, 0, ""));
+  for (int k = 0; k < ty->ndim; k++) {
+    LLVMValueRef idx[] = {fn_i32(F, 0), fn_i32(F, 1), fn_i32(F, k)};
+    v->shape[k] = invariant_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "shape"));
+    if (ty->contig && k == ty->ndim - 1) {
+      /* C-contiguous: the last stride is the item size (any stride of an
+       * axis of size 1 is harmless: its only index is 0). */
+      v->strides[k] = fn_i64(F, elem_size(ty->elem));
+    } else {
+      idx[1] = fn_i32(F, 2);
+      v->strides[k] =
+          invariant_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "stride"));
+    }
+  }
+}
+
+void array_view(Fn *F, Node *arr, ArrView *v) {
+  if (arr->kind == ND_NAME && arr->sym && arr->sym->kind == SYM_PARAM &&
+      F->param_view_ok[arr->sym->index]) {
+    *v = F->param_view[arr->sym->index];
+    return;
+  }
+  array_view_of(F, lower_expr(F, arr), arr->ty, v);
+}
+
+LLVMValueRef array_elem_ptr_at(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
+                               Node **idx_nodes) {
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef off = NULL;
+  for (int k = 0; k < aty->ndim; k++) {
+    LLVMValueRef raw = idx[k], n = v->shape[k], i = raw;
+    bool nonneg = LLVMIsAConstantInt(raw) && LLVMConstIntGetSExtValue(raw) >= 0;
+    if (!nonneg)
+      i = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, raw, fn_i64(F, 0), ""),
+                          LLVMBuildAdd(B, raw, n, ""), raw, "");
+    if (F->boundscheck) {
+      /* one unsigned compare catches both i >= n and i < -n */
+      int line = F->line;
+      if (idx_nodes && idx_nodes[k] && idx_nodes[k]->span.line)
+        F->line = idx_nodes[k]->span.line;
+      LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(B, LLVMIntUGE, i, n, ""));
+      LLVMValueRef args[] = {raw, fn_i32(F, k), n};
+      fn_cold_call(F, lower_call_rt(F->L, RT_pjrt_raise_index, args, 3));
+      F->line = line;
+      fn_raise_done(F, ok);
+    }
+    LLVMValueRef term = LLVMBuildMul(B, i, v->strides[k], "");
+    off = off ? LLVMBuildAdd(B, off, term, "") : term;
+  }
+  return LLVMBuildInBoundsGEP2(B, F->L->t_i8, v->data, &off, 1, "elem");
+}
+
+LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
+  const Type *aty = sub->a->ty;
+  if (sub->list.len != aty->ndim)
+    die(F->L->bail, "line %d: %d indices for a %d-dimensional array", sub->span.line,
+        sub->list.len, aty->ndim);
+  ArrView v;
+  array_view(F, sub->a, &v);
+  LLVMValueRef idx[PJRT_MAX_NDIM];
+  Node *nodes[PJRT_MAX_NDIM];
+  Type *i64 = tt_scalar(F, TY_I64);
+  for (int k = 0; k < aty->ndim; k++) {
+    Node *e = sub->list.data[k];
+    idx[k] = convert(F, lower_expr(F, e), e->ty, i64);
+    nodes[k] = e;
+  }
+  int line = F->line;
+  if (sub->span.line)
+    F->line = sub->span.line;
+  LLVMValueRef p = array_elem_ptr_at(F, &v, aty, idx, NULL);
+  F->line = line;
+  (void)nodes;
+  return p;
+}
+
+LLVMValueRef array_load(Fn *F, LLVMValueRef ptr, const Type *elem) {
+  LLVMValueRef v = LLVMBuildLoad2(F->b, lower_llvm_type(F->L, elem), ptr, "");
+  LLVMSetAlignment(v, (unsigned)elem_size(elem));
+  return from_storage(F, v, elem);
+}
+
+void array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef v, const Type *vty) {
+  LLVMValueRef s = to_storage(F, convert(F, v, vty, elem), elem);
+  LLVMValueRef st = LLVMBuildStore(F->b, s, ptr);
+  LLVMSetAlignment(st, (unsigned)elem_size(elem));
+}
+
+/* A constant tuple index (negative counts from the end). */
+static int tuple_index(Fn *F, Node *i, int n) {
+  int64_t c;
+  if (i->kind == ND_INT)
+    c = i->ival;
+  else if (i->kind == ND_UNARYOP && i->op == OP_NEG && i->a->kind == ND_INT)
+    c = -i->a->ival;
+  else if (i->kind == ND_NAME && i->sym && i->sym->kind == SYM_CONST && i->sym->value->kind == ND_INT)
+    c = i->sym->value->ival;
+  else if (i->kind == ND_CAST)
+    return tuple_index(F, i->a, n);
+  else
+    die(F->L->bail, "line %d: tuple index is not a constant", i->span.line);
+  if (c < 0)
+    c += n;
+  if (c < 0 || c >= n)
+    die(F->L->bail, "line %d: tuple index out of range", i->span.line);
+  return (int)c;
+}
+
+LLVMValueRef lower_subscript(Fn *F, Node *n) {
+  const Type *aty = n->a->ty;
+  if (aty->kind == TY_ARRAY) {
+    LLVMValueRef p = array_elem_ptr(F, n);
+    return convert(F, array_load(F, p, aty->elem), aty->elem, n->ty);
+  }
+  if (aty->kind == TY_TUPLE && n->list.len == 1) {
+    int k = tuple_index(F, n->list.data[0], aty->nelems);
+    Node *a = n->a;
+    if (a->kind == ND_ATTR && a->builtin == BI_A_SHAPE) { /* a.shape[k]: no tuple needed */
+      ArrView v;
+      array_view(F, a->a, &v);
+      return convert(F, v.shape[k], tt_scalar(F, TY_I64), n->ty);
+    }
+    LLVMValueRef t = lower_expr(F, a);
+    LLVMValueRef e = from_storage(F, LLVMBuildExtractValue(F->b, t, (unsigned)k, ""), aty->elems[k]);
+    return convert(F, e, aty->elems[k], n->ty);
+  }
+  die(F->L->bail, "line %d: cannot subscript %s", n->span.line, type_name(F->L->arena, aty));
+}
+
+LLVMValueRef lower_array_attr(Fn *F, Node *n) {
+  const Type *aty = n->a->ty;
+  Type *i64 = tt_scalar(F, TY_I64);
+  if (aty->kind != TY_ARRAY)
+    die(F->L->bail, "line %d: array attribute of a non-array", n->span.line);
+  if (n->builtin == BI_A_NDIM)
+    return convert(F, fn_i64(F, aty->ndim), i64, n->ty);
+  ArrView v;
+  array_view(F, n->a, &v);
+  if (n->builtin == BI_A_SIZE) {
+    LLVMValueRef s = v.shape[0];
+    for (int k = 1; k < aty->ndim; k++)
+      s = LLVMBuildNUWMul(F->b, s, v.shape[k], "");
+    return convert(F, s, i64, n->ty);
+  }
+  /* BI_A_SHAPE: a tuple of ints */
+  LLVMTypeRef *elems = ARENA_ARRAY(F->L->arena, LLVMTypeRef, aty->ndim);
+  for (int k = 0; k < aty->ndim; k++)
+    elems[k] = F->L->t_i64;
+  LLVMValueRef t = LLVMGetUndef(LLVMStructTypeInContext(F->L->ctx, elems, (unsigned)aty->ndim, 0));
+  for (int k = 0; k < aty->ndim; k++)
+    t = LLVMBuildInsertValue(F->b, t, v.shape[k], (unsigned)k, "");
+  return t;
+}

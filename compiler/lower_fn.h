@@ -1,0 +1,119 @@
+/* lower_fn.h: private to the function-body lowering files (lower.c,
+ * lower_expr.c, lower_arith.c, lower_array.c, lower_call.c): the per-function
+ * state and the helpers they share.
+ *
+ * Value representation inside a function body: an expression of type T is an
+ * LLVM value of lower_llvm_type(T), except bool, which is i1 (storage, params,
+ * tuple fields and array elements hold bool as i8 0/1).  Every error path
+ * raises through the runtime, adds a traceback entry for the current line, and
+ * branches to the function's single `return -1` block. */
+#ifndef PJ_LOWER_FN_H
+#define PJ_LOWER_FN_H
+
+#include "lower_internal.h"
+
+#include "../runtime/pjrt.h"
+#include "../stdlib/pymath.h"
+
+typedef struct LoopCtx LoopCtx;
+struct LoopCtx {
+  LLVMBasicBlockRef brk, cont;
+  LoopCtx *up;
+};
+
+/* An array's data pointer, shape and byte strides, as SSA values. */
+typedef struct ArrView {
+  LLVMValueRef data;
+  LLVMValueRef shape[PJRT_MAX_NDIM];
+  LLVMValueRef strides[PJRT_MAX_NDIM];
+} ArrView;
+
+typedef struct Fn {
+  Lower *L;
+  LLVMBuilderRef b;
+  const FuncInst *f;
+  LLVMValueRef fn;
+  LLVMBasicBlockRef alloca_bb, err_bb;
+  LLVMBuilderRef ab;            /* positioned in alloca_bb */
+  LLVMValueRef *param_slot;     /* per param: its alloca */
+  LLVMValueRef *local_slot;     /* per local (Symbol.index) */
+  ArrView *param_view;          /* per array param never reassigned: loaded at entry */
+  bool *param_view_ok;
+  LLVMValueRef out;             /* the result pointer, or NULL */
+  LoopCtx *loop;
+  int line;                     /* line for traceback entries */
+  bool boundscheck, overflowcheck, fastmath;
+  LLVMValueRef file_str, name_str;
+} Fn;
+
+/* lower.c */
+LLVMBasicBlockRef fn_block(Fn *F, const char *name);
+void fn_position(Fn *F, LLVMBasicBlockRef bb);
+bool fn_terminated(Fn *F);
+LLVMValueRef fn_alloca(Fn *F, LLVMTypeRef ty, const char *name);
+void fn_cond_br_unlikely(Fn *F, LLVMValueRef bad, LLVMBasicBlockRef bad_bb, LLVMBasicBlockRef ok_bb);
+/* Branches to a fresh cold block when `bad` (i1) holds and leaves the builder
+ * there; the caller emits the raise, then calls fn_raise_done(F, ok). */
+LLVMBasicBlockRef fn_guard(Fn *F, LLVMValueRef bad);
+void fn_raise_done(Fn *F, LLVMBasicBlockRef ok);
+/* Complete error paths: guard + raise + traceback + return -1. */
+void fn_check_pjm(Fn *F, LLVMValueRef bad, int pjm_status);
+void fn_check_msg(Fn *F, LLVMValueRef bad, int pjrt_kind, const char *msg);
+void fn_raise_pjm_here(Fn *F, int pjm_status);
+void fn_raise_msg_here(Fn *F, int pjrt_kind, const char *msg);
+void fn_raise_status_here(Fn *F, LLVMValueRef status);  /* dynamic pymath status */
+/* Calls a pymath helper whose result goes through its last (pointer)
+ * parameter: raises on a non-zero status, returns the loaded result. */
+LLVMValueRef fn_call_pjm(Fn *F, RtFn f, LLVMValueRef *args, unsigned n, LLVMTypeRef out_ty);
+LLVMValueRef fn_intrinsic(Fn *F, const char *name, LLVMTypeRef *over, unsigned nover,
+                          LLVMValueRef *args, unsigned nargs);
+LLVMValueRef fn_snprintf(Fn *F, LLVMValueRef buf, long size, const char *fmt, LLVMValueRef *args,
+                         unsigned n);
+void fn_cold_call(Fn *F, LLVMValueRef call);
+void fn_set_fast(Fn *F, LLVMValueRef v);
+LLVMValueRef fn_i64(Fn *F, int64_t v);
+LLVMValueRef fn_f64(Fn *F, double v);
+LLVMValueRef fn_i32(Fn *F, int v);
+LLVMValueRef fn_bool(Fn *F, bool v);
+void lower_block(Fn *F, NodeList *stmts);
+
+/* lower_expr.c */
+LLVMTypeRef val_type(Fn *F, const Type *ty);       /* representation (bool: i1) */
+LLVMValueRef lower_expr(Fn *F, Node *n);
+LLVMValueRef lower_cond(Fn *F, Node *n);           /* truthiness as i1 */
+LLVMValueRef truthy(Fn *F, LLVMValueRef v, const Type *ty);
+LLVMValueRef convert(Fn *F, LLVMValueRef v, const Type *from, const Type *to);
+LLVMValueRef to_storage(Fn *F, LLVMValueRef v, const Type *ty);   /* i1 -> i8 for bool */
+LLVMValueRef from_storage(Fn *F, LLVMValueRef v, const Type *ty); /* i8 -> i1 for bool */
+LLVMValueRef const_value(Fn *F, Node *k, const Type *to);          /* ND_INT/FLOAT/BOOL */
+LLVMValueRef sym_slot(Fn *F, Symbol *s);
+void store_sym(Fn *F, Symbol *s, LLVMValueRef v, const Type *vty);
+LLVMValueRef load_sym(Fn *F, Symbol *s);
+Type *tt_scalar(Fn *F, TypeKind k);
+
+/* lower_arith.c */
+LLVMValueRef arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, const Type *ty, Node *an,
+                   Node *bn);
+LLVMValueRef lower_binop(Fn *F, Node *n);
+LLVMValueRef lower_unary(Fn *F, Node *n);
+LLVMValueRef lower_compare(Fn *F, Node *n);
+LLVMValueRef compare_values(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, const Type *ty);
+LLVMValueRef int_neg(Fn *F, LLVMValueRef v);
+LLVMValueRef float_to_int(Fn *F, LLVMValueRef x);  /* int(x) for a double */
+
+/* lower_array.c */
+void array_view(Fn *F, Node *arr, ArrView *v);     /* arr: array-typed expression */
+void array_view_of(Fn *F, LLVMValueRef p, const Type *ty, ArrView *v);
+LLVMValueRef array_elem_ptr(Fn *F, Node *sub);     /* ND_SUBSCRIPT of an array: checked address */
+LLVMValueRef array_elem_ptr_at(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
+                               Node **idx_nodes);
+LLVMValueRef array_load(Fn *F, LLVMValueRef ptr, const Type *elem);  /* value repr of elem */
+void array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef v, const Type *vty);
+LLVMValueRef lower_subscript(Fn *F, Node *n);
+LLVMValueRef lower_array_attr(Fn *F, Node *n);
+
+/* lower_call.c */
+LLVMValueRef lower_call(Fn *F, Node *n);
+LLVMValueRef lower_builtin_const(Fn *F, int bi);
+
+#endif
