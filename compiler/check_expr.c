@@ -37,6 +37,8 @@ Node *convert_store(Check *C, Node *e, Type *storage) {
     return e;
   if (t == storage)
     return e;
+  if (e->kind == ND_CAST && e->a->ty == storage)
+    return e->a;   /* an i32 read stored back into an i32: no round trip */
   if (t->kind == TY_ARRAY && storage->kind == TY_ARRAY)
     return t->elem == storage->elem && t->ndim == storage->ndim && (t->contig || !storage->contig)
                ? e : NULL;
