@@ -222,11 +222,76 @@ static void fill(PjArray *out, const Py_buffer *v) {
   }
 }
 
+/* ---- the NumPy fast path
+ *
+ * PyObject_GetBuffer on an ndarray costs ~130 ns; reading the array's fields
+ * costs a few.  The layouts below are NumPy's public ABI (PyArrayObject_fields
+ * and the head of PyArray_Descr, the same in NumPy 1.x and 2.x).  Only an
+ * exact numpy.ndarray that passes every check takes this path; anything else,
+ * including every refusal, goes through the buffer protocol, which also
+ * writes the messages.  Instead of a buffer export the PjArray holds a
+ * reference to the array (numpy refuses to resize an array with other
+ * references, as it does one with exports). */
+typedef struct NpDescrHead {
+  PyObject_HEAD
+  PyTypeObject *typeobj;
+  char kind, type, byteorder;
+} NpDescrHead;
+
+typedef struct NpArray {
+  PyObject_HEAD
+  char *data;
+  int nd;
+  Py_ssize_t *dimensions;
+  Py_ssize_t *strides;
+  PyObject *base;
+  NpDescrHead *descr;
+  int flags;
+} NpArray;
+
+enum { NP_C_CONTIGUOUS = 0x0001, NP_ALIGNED = 0x0100, NP_WRITEABLE = 0x0400 };
+#define VIEW_HOLDS_REF (-1) /* Py_buffer.len marker: view.obj is a plain reference */
+
+/* NumPy's type character for a native-order element of our format. */
+static int numpy_type_matches(char np_type, char format) {
+  if (np_type == format)
+    return 1;
+  if (sizeof(long) == 8 && format == 'q')
+    return np_type == 'l';
+  if (sizeof(long) == 8 && format == 'Q')
+    return np_type == 'L';
+  return 0;
+}
+
+static int numpy_fast(PyObject *obj, char format, int ndim, int flags, PjArray *out) {
+  if (strcmp(Py_TYPE(obj)->tp_name, "numpy.ndarray") != 0)
+    return 0;
+  const NpArray *a = (const NpArray *)obj;
+  int need = NP_ALIGNED | (flags & PJRT_ARR_WRITABLE ? NP_WRITEABLE : 0) |
+             (flags & PJRT_ARR_CONTIG ? NP_C_CONTIGUOUS : 0);
+  if (a->nd != ndim || (a->flags & need) != need || !a->descr ||
+      !numpy_type_matches(a->descr->type, format) ||
+      (a->descr->byteorder != '=' && a->descr->byteorder != '|'))
+    return 0;
+  Py_buffer *v = (Py_buffer *)out->view;
+  v->obj = Py_NewRef(obj);
+  v->len = VIEW_HOLDS_REF;
+  out->data = a->data;
+  for (int d = 0; d < PJRT_MAX_NDIM; d++) {
+    out->shape[d] = d < ndim ? a->dimensions[d] : 0;
+    out->strides[d] = d < ndim ? a->strides[d] : 0;
+  }
+  return 1;
+}
+
 int pjrt_arg_array(const PjSig *sig, int i, void *vobj, char format, int itemsize, int ndim,
                    int flags, PjArray *out) {
   PyObject *obj = vobj;
   Py_buffer *v = (Py_buffer *)out->view;
   v->obj = NULL; /* so pjrt_array_release is harmless after a failure */
+  out->itemsize = itemsize;
+  if (numpy_fast(obj, format, ndim, flags, out))
+    return 0;
   char want[2] = {format, 0};
   const char *want_name = elem_name(parse_format(want));
   if (!want_name)
@@ -252,6 +317,8 @@ int pjrt_arg_array(const PjSig *sig, int i, void *vobj, char format, int itemsiz
 
 void pjrt_array_release(PjArray *arr) {
   Py_buffer *v = (Py_buffer *)arr->view;
-  if (v->obj)
+  if (v->obj && v->len == VIEW_HOLDS_REF)
+    Py_CLEAR(v->obj);
+  else if (v->obj)
     PyBuffer_Release(v); /* also sets v->obj to NULL: releasing twice is harmless */
 }

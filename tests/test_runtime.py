@@ -650,3 +650,28 @@ def test_no_reference_leaks(fm):
             with pytest.raises(Exception):
                 call()
     assert [sys.getrefcount(o) for o in objs] == before
+
+
+class SubArray(np.ndarray):
+    pass
+
+
+def test_numpy_fast_path_and_fallback_agree(fm):
+    """Exact ndarrays are read directly; subclasses and every refusal take the
+    buffer protocol.  Both must see the same arrays."""
+    a = np.arange(12.0).reshape(3, 4)
+    for view in [a, a.T, a[::-1, 1::2], np.zeros((0, 4))]:
+        assert fm.sum2d(view) == fm.sum2d(view.view(SubArray)) == float(view.sum())
+        assert fm.sum2d(view) == fm.sum2d(memoryview(view))
+    s = np.arange(4.0).view(SubArray)
+    fm.scale(s, 2.0)
+    assert s.tolist() == [0, 2, 4, 6]
+    s.setflags(write=False)
+    assert err(fm.scale, s, 1.0)[0] is ValueError
+    assert err(fm.total, s[::2])[0] is ValueError
+    assert fm.sum_i64(np.arange(5, dtype=np.longlong)) == 10  # numpy type 'q', not 'l'
+    assert fm.sum_u8(np.arange(5, dtype=np.uint8)[::-1]) == 10
+    assert fm.sum_f32(np.ones(3, np.float32)) == 3.0
+    assert fm.count_true(np.ones(3, bool)) == 3
+    assert err(fm.sum_i64, np.arange(5, dtype=np.int32))[0] is TypeError
+    assert err(fm.sum_i64, np.arange(5, dtype=np.uint64))[0] is TypeError
