@@ -710,7 +710,9 @@ static void lower_body(Lower *L, int idx) {
 
   fn_position(&F, body_bb);
   lower_block(&F, body);
-  if (!fn_terminated(&F)) {
+  LLVMBasicBlockRef last = LLVMGetInsertBlock(F.b);
+  bool reachable = last == body_bb || LLVMGetFirstUse(LLVMBasicBlockAsValue(last)) != NULL;
+  if (!fn_terminated(&F) && reachable) {
     if (f->ret->kind == TY_NONE) {
       LLVMBuildRet(F.b, fn_i32(&F, 0));
     } else {

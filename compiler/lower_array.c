@@ -8,12 +8,12 @@
  * wraparound=True default): only the range check is dropped. */
 #include "lower_fn.h"
 
+/* A load from the PjArray descriptor.  (No !invariant.load: after the
+ * wrapper inlines this function, the descriptor is the wrapper's alloca that
+ * pjrt_arg_array fills, so it is not invariant over the whole program; the
+ * noalias readonly parameter is what lets LLVM hoist these loads.) */
 static LLVMValueRef invariant_load(Fn *F, LLVMTypeRef ty, LLVMValueRef p) {
-  LLVMValueRef v = LLVMBuildLoad2(F->b, ty, p, "");
-  /* The PjArray is never written while native code runs. */
-  LLVMSetMetadata(v, LLVMGetMDKindIDInContext(F->L->ctx, "invariant.load", 14),
-                  LLVMMetadataAsValue(F->L->ctx, LLVMMDNodeInContext2(F->L->ctx, NULL, 0)));
-  return v;
+  return LLVMBuildLoad2(F->b, ty, p, "");
 }
 
 static int elem_size(const Type *elem) {
