@@ -15,6 +15,7 @@ import subprocess
 import zlib
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 STDLIB = ROOT / "stdlib"
@@ -420,6 +421,10 @@ def test_round_ndigits(lib):
         j = rng.randint(1, 12)
         x = rng.randint(-10**6, 10**6) / 2**j
         cases.append((x, rng.randint(j - 3, j)))
+    for _ in range(3000):  # exact ties far out: odd / 2**j has j decimals, the last a 5
+        j = rng.randint(13, 70)
+        x = rng.randrange(1, 2**min(j, 53), 2) / 2**j * rng.choice([1, -1, 2**rng.randint(0, 20)])
+        cases.append((x, j - 1 - rng.randint(0, 1)))
     for m in range(0, 23):
         for c in (5, 15, 25, 35, 45):
             cases.append((float(c * 10**m), -(m + 1)))
@@ -451,3 +456,32 @@ def test_error_messages(lib):
     assert Helper(lib, "pjm_truediv_i64", ctypes.c_double)(1, 0) == py_call(lambda: 1 / 0)
     assert Helper(lib, "pjm_pow_i64", ctypes.c_int64)(0, -1) == py_call(lambda: 0 ** -1)
     assert lib.pjm_error_kind(999) == KINDS.index("RuntimeError")
+
+
+# ------------------------------------------------ hypothesis, derandomized
+
+I64 = st.integers(INT64_MIN, INT64_MAX)
+HSET = settings(max_examples=300, deadline=None, derandomize=True, database=None)
+
+
+@HSET
+@given(x=st.floats(), n=st.integers(-330, 330))
+def test_hypothesis_round_ndigits(lib, x, n):
+    assert same(Helper(lib, "pjm_round_f64", ctypes.c_double)(x, n), py_call(round, x, n))
+
+
+@HSET
+@given(a=I64, b=I64)
+def test_hypothesis_int_truediv(lib, a, b):
+    assert same(Helper(lib, "pjm_truediv_i64", ctypes.c_double)(a, b),
+                py_call(lambda x, y: x / y, a, b))
+
+
+@HSET
+@given(a=st.floats(), b=st.floats())
+def test_hypothesis_float_floordiv_mod_pow(lib, a, b):
+    assert same(Helper(lib, "pjm_floordiv_f64", ctypes.c_double)(a, b),
+                py_call(lambda x, y: x // y, a, b))
+    assert same(Helper(lib, "pjm_mod_f64", ctypes.c_double)(a, b),
+                py_call(lambda x, y: x % y, a, b))
+    assert same(Helper(lib, "pjm_math_hypot", ctypes.c_double)(a, b), py_call(math.hypot, a, b))
