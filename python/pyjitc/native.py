@@ -236,8 +236,12 @@ class _Unit:
                         pass
                 try:
                     return _load(entry.modname, entry.so, fd)
-                finally:
+                except BaseException:
                     os.close(fd)
+                    raise
+                # On success the fd stays open for the life of the process:
+                # dlopen() knows loaded objects by path string, so the number
+                # in /proc/self/fd/N must never name another module later.
         return self._private_build(cache, build, label, key)
 
     def _private_build(self, cache, build, label, key):
@@ -274,7 +278,7 @@ class _Unit:
 def _load(modname, path, fd):
     """Loads the extension module.  With an fd (validated by the cache), loads
     through /proc/self/fd/N: the bytes checked are the bytes loaded, even if
-    the file is replaced in between."""
+    the file is replaced in between.  The caller keeps that fd open."""
     from importlib.machinery import ExtensionFileLoader, ModuleSpec
     origin = path
     if fd is not None:

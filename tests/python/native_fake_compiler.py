@@ -112,6 +112,10 @@ def main(argv):
     if errors:
         print("\n".join(errors), file=sys.stderr)
         return 1
+    # --no-exec: the module's own statements do not run; only what the
+    # functions need (imports, constants, defs) is kept.
+    keep = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.FunctionDef)
+    tree.body = [n for n in tree.body if isinstance(n, keep)]
     delay = float(os.environ.get("FAKE_PYJITC_SLEEP") or 0)
     if delay:
         time.sleep(delay)
