@@ -40,7 +40,7 @@ $(B)/pyjitc: $(B)/obj/compiler/main.o $(B)/libpyjitc.a
 # hidden: only PyInit_<module> leaves a generated module.
 $(B)/rt/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -I$(PY_INCLUDE) -Iruntime -Istdlib -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -I$(PY_INCLUDE) -Iruntime -c $< -o $@
 
 $(B)/libpjrt.a: $(RUNTIME_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -44,7 +44,7 @@
 
 #include "ast.h"
 #include "types.h"
-#include "../stdlib/stdlib.h"
+#include "../stdlib/builtins.h"
 
 typedef enum { SYM_LOCAL, SYM_PARAM, SYM_CONST } SymKind;
 

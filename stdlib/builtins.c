@@ -1,5 +1,5 @@
 /* builtins.c: the table behind stdlib.h, expanded from builtins.def. */
-#include "stdlib.h"
+#include "builtins.h"
 
 const BuiltinInfo builtin_info[BI_COUNT_] = {
   [BI_NONE_] = {0, "", 0, 0},

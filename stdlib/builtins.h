@@ -1,6 +1,6 @@
-/* stdlib.h: ids for the builtins, math and numpy names compiled code may use. */
-#ifndef PJ_STDLIB_H
-#define PJ_STDLIB_H
+/* builtins.h: ids for the builtins, math and numpy names compiled code may use. */
+#ifndef PJ_BUILTINS_H
+#define PJ_BUILTINS_H
 
 typedef enum {
   BI_NONE_ = 0,
