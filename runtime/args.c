@@ -6,6 +6,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 #include "pjrt.h"
 
@@ -213,7 +214,15 @@ int pjrt_arg_i64(const PjSig *sig, int i, void *vobj, int64_t *out) {
   return pjrt_arg_int(sig, i, obj, 64, 1, out);
 }
 
-/* float(obj) for an int parameter's float cousin: floats (NumPy's float64 is
+/* NumPy's complex scalars have a __float__ that drops the imaginary part
+ * with only a warning: a float parameter refuses them, as complex itself. */
+static int is_complex(PyObject *obj) {
+  const char *n = Py_TYPE(obj)->tp_name;
+  return PyComplex_Check(obj) || strncmp(n, "numpy.complex", 13) == 0 ||
+         strcmp(n, "numpy.clongdouble") == 0;
+}
+
+/* A float parameter, converted as float(obj) would: floats (NumPy's float64 is
  * a float subclass), ints (exactly as float(x) rounds them; too large ->
  * OverflowError), and objects with __float__ or __index__ (NumPy scalars).
  * Not str, not None. */
@@ -237,7 +246,7 @@ int pjrt_arg_f64(const PjSig *sig, int i, void *vobj, double *out) {
     return 0;
   }
   PyNumberMethods *nb = Py_TYPE(obj)->tp_as_number;
-  if (!nb || (!nb->nb_float && !nb->nb_index))
+  if (!nb || (!nb->nb_float && !nb->nb_index) || is_complex(obj))
     return bad_type(sig, i, "float", obj);
   double d = PyFloat_AsDouble(obj);
   if (d == -1.0 && PyErr_Occurred())

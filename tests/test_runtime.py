@@ -338,6 +338,9 @@ def test_float_params(fm):
     assert err(fm.floats, "1", 0) == (TypeError, "floats() argument 'x' must be float, not str")
     assert err(fm.floats, None, 0) == (TypeError, "floats() argument 'x' must be float, not None")
     assert err(fm.floats, 0, 1j) == (TypeError, "floats() argument 'y' must be float, not complex")
+    for z in (np.complex128(1), np.complex64(1)):
+        assert err(fm.floats, z, 0) == (TypeError,
+                                        f"floats() argument 'x' must be float, not {type(z).__module__}.{type(z).__name__}")
 
 
 def test_bool_params(fm):
