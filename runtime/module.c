@@ -39,8 +39,11 @@ static PyObject *make_compiled(PyObject *module, const RtModuleDef *rt) {
   return compiled;
 }
 
-/* Runs the .py source as the module body, in the module's namespace. */
+/* Runs the .py source as the module body, in the module's namespace.  A
+ * module built with --no-exec has no source: it only holds the functions. */
 static int run_source(PyObject *dict, const PjModuleDef *pj) {
+  if (!pj->source)
+    return 0;
   if (!PyDict_GetItemString(dict, "__builtins__") &&
       PyDict_SetItemString(dict, "__builtins__", PyEval_GetBuiltins()) < 0)
     return -1;
