@@ -228,7 +228,7 @@ def test_int64_overflow_in_elements(mods):
 
 
 def test_float_into_int(mods):
-    for x in [1.9, -1.9, float("nan"), float("inf"), -9.3e18]:
+    for x in [1.9, -1.9, float("nan"), float("inf"), -9.2e18, -9.223372036854775808e18]:
         same_call(mods, "float_into_int", np.zeros(1, np.int64), x)
     # CPython makes the int 10**19, then NumPy refuses it ("Python int too
     # large to convert to C long"); compiled code refuses at int(): same type
