@@ -83,16 +83,30 @@ static void put_quoted(Str *o, const char *s, size_t n) {
   str_putc(o, '"');
 }
 
-/* The shortest %.Ng that reads back as the same double (like Python's repr). */
+/* A double as Python's repr() prints it: the shortest digits that read back
+ * the same, fixed notation for exponents -4..15, else d.ddde+XX. */
 static void put_double(Str *o, double v) {
-  char buf[40];
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, sizeof buf, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v || v != v)
+  if (v != v || v == 1.0 / 0.0 || v == -1.0 / 0.0) {
+    str_puts(o, v != v ? "nan" : v > 0 ? "inf" : "-inf");
+    return;
+  }
+  char buf[64];
+  int prec = 1;
+  for (; prec < 17; prec++) {
+    snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
+    if (strtod(buf, NULL) == v)
       break;
   }
+  snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
+  int exp = atoi(strchr(buf, 'e') + 1);
+  if (exp < -4 || exp >= 16) {
+    str_puts(o, buf);
+    return;
+  }
+  int decimals = prec - 1 - exp;
+  snprintf(buf, sizeof buf, "%.*f", decimals > 0 ? decimals : 0, v);
   str_puts(o, buf);
-  if (!strpbrk(buf, ".eni")) /* 0 -> 0.0, as Python prints floats */
+  if (decimals <= 0)
     str_puts(o, ".0");
 }
 

@@ -59,6 +59,7 @@ typedef struct Parser {
   bool annot;        /* parsing an annotation: slices allowed */
   int depth;         /* recursion depth (see enter) */
 
+  bool *in_def;          /* per token: inside a parsed top-level def */
   NameList native_names; /* local names bound to pyjitc.native */
   NameList pyjitc_names; /* local names bound to the pyjitc module */
   const char **only;     /* interned --only names, NULL-terminated */
@@ -330,7 +331,8 @@ static long hex_escape(const char *p, const char *end, int n) {
   return v;
 }
 
-/* Appends the decoded body of one (non-raw) string literal; false on a bad escape. */
+/* Appends the decoded body of one (non-raw) string literal; false on a bad
+ * escape or a \N{name} (the parser has no Unicode name table). */
 static bool decode_escapes(Str *s, const char *p, const char *end) {
   bool ok = true;
   while (p < end) {
@@ -368,6 +370,9 @@ static bool decode_escapes(Str *s, const char *p, const char *end) {
       p += n;
       break;
     }
+    case 'N':
+      ok = false;
+      break;
     default:
       if (e >= '0' && e <= '7') {
         uint32_t v = (uint32_t)(e - '0');
@@ -415,7 +420,8 @@ static Node *parse_strings(Parser *P) {
   else if (bytes)
     soft(P, sp, "bytes literals are not supported in compiled functions");
   else if (bad_escape)
-    soft(P, sp, "invalid \\x, \\u or \\U escape in string literal");
+    soft(P, sp, "unsupported escape in string literal (\\N{...} is not supported; "
+                "\\x, \\u and \\U need 2, 4 and 8 hex digits)");
   Node *n = mk(P, ND_STR, sp);
   n->sval = arena_strndup(P->arena, s.buf ? s.buf : "", s.len);
   n->ival = (int64_t)s.len;
@@ -715,6 +721,8 @@ static Node *parse_subscript(Parser *P, Node *value, Span start) {
   }
   expect(P, TK_RSQB, "]");
   s->span = from(P, start);
+  if (s->list.len == 1 && s->list.data[0]->kind == ND_TUPLE) /* a[(i, j)] is a[i, j] */
+    s->list = s->list.data[0]->list;
   if (slices && !P->annot)
     soft(P, s->span, "slices are not supported yet in compiled functions (index one element at a time)");
   no_str_operand(P, value, s->span);
@@ -1537,6 +1545,7 @@ static void parse_params(Parser *P, Node *fn) {
       advance(P);
       if (accept(P, TK_COLON))
         p->a = parse_annotation(P);
+      p->span = from(P, st); /* as CPython's arg: the default is not part of it */
       if (accept(P, TK_EQUAL)) {
         p->b = parse_expr(P);
         default_seen = true;
@@ -1544,7 +1553,6 @@ static void parse_params(Parser *P, Node *fn) {
         fail(P, p->span, "invalid syntax: parameter without a default follows parameter "
                          "with a default");
       }
-      p->span = from(P, st);
       if (star_seen && !kwonly_reported) {
         soft(P, p->span, "keyword-only parameters are not supported in compiled functions; "
                          "remove the '*' before them");
@@ -1621,6 +1629,7 @@ static void parse_def(Parser *P, const DecoratorList *decos) {
   P->loop_depth = 0;
 
   Span start = cur(P)->span;
+  int first_tok = P->pos;
   advance(P); /* def */
   if (!name || is_keyword(P, name)) {
     fail(P, cur(P)->span, "invalid syntax: expected a function name after 'def'");
@@ -1642,6 +1651,8 @@ static void parse_def(Parser *P, const DecoratorList *decos) {
   if (P->panic)
     skip_statement(P);
   fn->span = from(P, start);
+  for (int i = first_tok + 2; i < P->pos; i++) /* the def's own name binds at top level */
+    P->in_def[i] = true;
   take_docstring(fn);
   if (!P->report && P->reason) {
     fn->flags |= FN_UNSUPPORTED;
@@ -1845,6 +1856,69 @@ static void top_statement(Parser *P) {
     skip_statement(P);
 }
 
+/* ------------------------------------------------------------------ rebinding */
+
+/* A module-level name is only a compile-time constant if nothing else binds
+ * it: not a second assignment, `N += 1`, a for/with/except/import target, a
+ * def/class/del, nor `global N` in a function.  A conservative token scan
+ * counts every binding it can see; a constant bound twice is not recorded
+ * (the compiled code would otherwise see a value CPython does not). */
+static bool binds_here(Parser *P, int i, int depth, bool line_start, bool after_binder) {
+  if (P->toks[i].kind != TK_NAME || is_keyword(P, P->ids[i]))
+    return false;
+  if (after_binder)
+    return true;
+  TokenKind next = kind_at(P, i + 1);
+  if (next == TK_COLONEQUAL)
+    return true;
+  if (depth > 0)
+    return false;
+  if (next == TK_EQUAL || augassign_op(next) != OP_NONE)
+    return true;
+  return line_start && (next == TK_COLON || next == TK_COMMA);
+}
+
+static int count_bindings(Parser *P, const char *name) {
+  int count = 0, depth = 0;
+  bool line_start = true, binder = false;
+  for (int i = 0; i < P->ntoks; i++) {
+    const Token *t = &P->toks[i];
+    const char *id = P->ids[i];
+    bool in_def = P->in_def[i];
+    if (!in_def || binder) {
+      if (id == name && binds_here(P, i, depth, line_start, binder))
+        count++;
+    }
+    if (t->kind == TK_LPAR || t->kind == TK_LSQB || t->kind == TK_LBRACE)
+      depth++;
+    else if (t->kind == TK_RPAR || t->kind == TK_RSQB || t->kind == TK_RBRACE)
+      depth -= depth > 0;
+    /* names after these keywords (until the line ends) are bound */
+    if (!in_def && (id == P->w.k_def || id == P->w.k_class) && i + 1 < P->ntoks &&
+        P->ids[i + 1] == name)
+      count++;
+    if (id == P->w.k_global || id == P->w.k_nonlocal ||
+        (!in_def && (id == P->w.k_for || id == P->w.k_as || id == P->w.k_del ||
+                     id == P->w.k_import)))
+      binder = true;
+    else if (id == P->w.k_in || is_layout(t->kind) || t->kind == TK_SEMI || t->kind == TK_COLON)
+      binder = false;
+    line_start = is_layout(t->kind) || t->kind == TK_SEMI;
+  }
+  return count;
+}
+
+static void drop_rebound_constants(Parser *P) {
+  NodeList *l = &P->module->list2;
+  int n = 0;
+  for (int i = 0; i < l->len; i++) {
+    Node *c = l->data[i];
+    if (c->kind != ND_CONST || count_bindings(P, c->name) == 1)
+      l->data[n++] = c;
+  }
+  l->len = n;
+}
+
 /* ------------------------------------------------------------------ entry */
 
 static void init_words(Parser *P) {
@@ -1909,6 +1983,7 @@ Module *parse_module(Arena *a, Interner *in, Diags *d, const Source *src, const 
   P->opt = opt;
   init_words(P);
   filter_tokens(P, toks);
+  P->in_def = ARENA_ARRAY(a, bool, P->ntoks);
   intern_only(P);
 
   Module *m = ARENA_NEW(a, Module);
@@ -1922,6 +1997,7 @@ Module *parse_module(Arena *a, Interner *in, Diags *d, const Source *src, const 
     if (P->pos == before)
       advance(P); /* never stall */
   }
+  drop_rebound_constants(P);
   m->node->span = span_join(P->toks[0].span, P->toks[P->ntoks - 1].span);
   m->node->name = m->name;
   for (int i = 0; P->only[i]; i++)
