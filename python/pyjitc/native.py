@@ -163,7 +163,9 @@ class _Unit:
             if fn is None:
                 continue
             self._adopt(fn)
-            type(d).__call__ = staticmethod(fn)
+            # A builtin has no __get__, so it works as the class's __call__
+            # as is (~65 ns a call against ~26 ns direct; staticmethod: ~80).
+            type(d).__call__ = fn if not hasattr(type(fn), "__get__") else staticmethod(fn)
             if self.globals.get(name) is d:
                 self.globals[name] = fn
 

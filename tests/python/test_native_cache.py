@@ -69,8 +69,25 @@ class Proj:
         return sorted(p.name for p in d.glob("*.pyjitc.meta")) if d.exists() else []
 
 
+# The real compiler joins once `pyjitc build --no-exec` modules load (see
+# docs/cache.md); until then PYJITC_NATIVE_TEST_REAL=PATH runs these tests
+# against a compiler binary by hand.
+COMPILERS = {"fake": FAKE}
+if os.environ.get("PYJITC_NATIVE_TEST_REAL"):
+    COMPILERS["real"] = pathlib.Path(os.environ["PYJITC_NATIVE_TEST_REAL"])
+
+
+@pytest.fixture(params=sorted(COMPILERS))
+def proj(tmp_path, request):
+    p = Proj(tmp_path, COMPILERS[request.param])
+    p.kind = request.param
+    p.write("kern.py", KERN)
+    return p
+
+
 @pytest.fixture
-def proj(tmp_path):
+def fake_proj(tmp_path):
+    """For tests that use the fake compiler's hooks (forced failures)."""
     p = Proj(tmp_path)
     p.write("kern.py", KERN)
     return p
@@ -282,17 +299,20 @@ def test_compile_error_names_file_and_line(proj):
             try:
                 bad.gen(1)
             except pyjitc.CompileError as e:
-                print(type(e).__name__, "|", e.diagnostics.strip())
+                first = e.diagnostics.strip().splitlines()[0]
+                print(type(e).__name__, "|", first, "|", "bad.py" in str(e))
     """)
     lines = r.stdout.splitlines()
     path = str(proj.dir / "bad.py")
-    assert lines == ["CompileError | %s:5:4: error: 'yield' is not supported in compiled "
-                     "functions" % path] * 2
+    assert len(lines) == 2 and lines[0] == lines[1]
+    assert lines[0].startswith("CompileError | %s:5:" % path)
+    assert "'yield' is not supported in compiled functions" in lines[0]
+    assert lines[0].endswith("| True")
     assert proj.compiles() == 1
 
 
-def test_internal_error_is_its_own_exception(proj):
-    r = proj.run("""
+def test_internal_error_is_its_own_exception(fake_proj):
+    r = fake_proj.run("""
         import kern, pyjitc
         try:
             kern.add(1, 2)
