@@ -172,6 +172,12 @@ static bool expect(Parser *P, TokenKind k, const char *what) {
 
 static void unexpected(Parser *P) {
   const Token *t = cur(P);
+  /* tokenize emits the blank before a bad character as its own ERRORTOKEN */
+  for (int j = P->pos; j < P->ntoks && P->toks[j].kind == TK_ERRORTOKEN; j++)
+    if (P->toks[j].len > 0 && !strchr(" \t\f", P->toks[j].text[0])) {
+      t = &P->toks[j];
+      break;
+    }
   if (t->kind == TK_ERRORTOKEN && t->len > 0 && (t->text[0] == '\'' || t->text[0] == '"'))
     fail(P, t->span, "unterminated string literal");
   else if (t->kind == TK_ERRORTOKEN && t->len > 0 && t->text[0] != ' ')
@@ -1242,7 +1248,7 @@ static void parse_simple_stmts(Parser *P, NodeList *out) {
       break;
   }
   if (!accept(P, TK_NEWLINE) && !at(P, TK_ENDMARKER))
-    fail(P, cur(P)->span, "invalid syntax: unexpected %s", tok_desc(P, cur(P)));
+    unexpected(P);
 }
 
 /* if_stmt = 'if' named_expression ':' block ('elif' ... | ['else' ':' block]) */
@@ -1413,10 +1419,10 @@ static void parse_block(Parser *P, NodeList *out, const char *after) {
     parse_simple_stmts(P, out);
     return;
   }
-  Span nl = cur(P)->span;
+  int header_line = cur(P)->span.line;
   advance(P);
   if (!accept(P, TK_INDENT)) {
-    soft(P, nl, "expected an indented block after '%s'", after);
+    soft(P, cur(P)->span, "expected an indented block after '%s' on line %d", after, header_line);
     return;
   }
   while (!at(P, TK_DEDENT) && !at(P, TK_ENDMARKER)) {
