@@ -49,6 +49,55 @@ $(B)/libpjrt.a: $(RUNTIME_OBJ)
 test: all
 	PYJITC=$(CURDIR)/$(B)/pyjitc PYTHONPATH=$(CURDIR)/python $(PYTHON) -m pytest -q tests
 
+# ---- fuzz-frontend: libFuzzer targets for lex / parse / check (fuzz/), built
+# with the front end's objects in build-fuzz/ under ASan+UBSan (+LeakSanitizer).
+# `make fuzz-frontend FUZZ_SECONDS=60` runs each target that long; crashes go
+# to fuzz/crashes/ (see docs/testing.md).
+FUZZ_CC      ?= clang-19
+FUZZ_SECONDS ?= 60
+FB           := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRC     := compiler/base.c compiler/diag.c compiler/source.c $(wildcard compiler/lex*.c) \
+                compiler/parse.c compiler/ast.c compiler/types.c $(wildcard compiler/check*.c) \
+                stdlib/builtins.c
+FUZZ_OBJ     := $(patsubst %.c,$(FB)/obj/%.o,$(FUZZ_SRC))
+FUZZ_TARGETS := $(FB)/fuzz_lex $(FB)/fuzz_parse $(FB)/fuzz_check
+
+$(FB)/obj/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+$(FB)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.c fuzz/fuzz_common.h $(FUZZ_OBJ)
+	$(FUZZ_CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ \
+	    fuzz/fuzz_$*.c fuzz/fuzz_common.c $(FUZZ_OBJ) -lm
+
+# (the objects are intermediates of a pattern chain: keep them)
+.PRECIOUS: $(FB)/obj/%.o
+
+fuzz-frontend: $(FUZZ_TARGETS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh lex parse check
+
+# ---- test-sanitize: the whole pytest suite against a compiler and runtime
+# built with ASan+UBSan (clang, shared ASan runtime) in build-san/.  The
+# Python process gets the ASan runtime preloaded, leak checks off (CPython
+# itself "leaks" at exit); build-san/pyjitc is a wrapper that drops the
+# preload and runs the real compiler with leak checks on.
+SAN_CC     ?= clang-19
+SB         := build-san
+SAN_FLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer
+SAN_ASAN_SO = $(shell $(SAN_CC) -print-file-name=libclang_rt.asan-x86_64.so)
+
+test-sanitize:
+	$(MAKE) B=$(SB)/c CC=$(SAN_CC) CFLAGS='-O1 -g' SAN='$(SAN_FLAGS)' all
+	fuzz/sanitize-wrapper.sh $(CURDIR)/$(SB)
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	LD_PRELOAD=$(SAN_ASAN_SO) PYJITC=$(CURDIR)/$(SB)/pyjitc \
+	PYJITC_RUNTIME=$(CURDIR)/$(SB)/libpjrt.a PYTHONPATH=$(CURDIR)/python \
+	    $(PYTHON) -m pytest -q tests $(PYTEST_ARGS)
+
+.PHONY: fuzz-frontend test-sanitize
+
 # ---- install: the `pyjitc` command, the runtime, and the Python package.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pyjitc $(DESTDIR)$(PY_SITE)/pyjitc

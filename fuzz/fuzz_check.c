@@ -1,0 +1,9 @@
+/* fuzz_check.c: libFuzzer target for the front end up to and including
+ * check_program (lex, parse, check, typed dump) on arbitrary bytes. */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  return fuzz_frontend(data, size, FUZZ_CHECK);
+}

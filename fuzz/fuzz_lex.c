@@ -1,0 +1,9 @@
+/* fuzz_lex.c: libFuzzer target for the front end up to and including
+ * lex_source on arbitrary bytes. */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  return fuzz_frontend(data, size, FUZZ_LEX);
+}
