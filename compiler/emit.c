@@ -177,8 +177,13 @@ static int emit_file(PjIR *ir, LLVMModuleRef m, const char *path, LLVMCodeGenFil
 int emit_program(PjIR *ir, const PjOptions *o, const char *obj_path, const char *ll_path,
                  const char *asm_path, Str *err) {
   char *msg = NULL;
-  if (LLVMVerifyModule(ir->mod, LLVMReturnStatusAction, &msg))
+  if (LLVMVerifyModule(ir->mod, LLVMReturnStatusAction, &msg)) {
+    /* With --emit-llvm the broken module is still written: it is what a
+     * developer needs to see. */
+    if (ll_path && !LLVMPrintModuleToFile(ir->mod, ll_path, NULL))
+      str_printf(err, "(unoptimized IR written to %s) ", ll_path);
     return fail_with(err, "invalid LLVM IR (compiler bug)", msg);
+  }
   if (msg)
     LLVMDisposeMessage(msg);
 

@@ -350,3 +350,70 @@ def test_missing_runtime_is_internal_error(src, tmp_path):
                        timeout=60)
     assert r.returncode == 3
     assert "libpjrt.a" in r.stderr
+
+
+# ---- which array parameters must be writable (through the real checker) -------
+
+WRITES = textwrap.dedent('''\
+    from pyjitc import native, f64, i64
+
+    def helper(z, v):
+        z[0] = v
+
+    def reader(z):
+        return z[0]
+
+    @native
+    def writes_via_helper(x: f64[:]) -> None:
+        helper(x, 1.0)
+
+    @native
+    def reads_via_helper(x: f64[:]) -> float:
+        return reader(x)
+
+    @native
+    def writes_via_alias(x: f64[:], y: f64[:]) -> float:
+        a = x
+        a[0] = 2.0
+        return y[0]
+
+    @native
+    def aug(x: i64[:, :]) -> None:
+        x[0, 0] += 1
+
+    @native
+    def kw(x: f64[:], y: f64[:]) -> float:
+        writes_via_helper(x=y)
+        return x[0]
+
+    @native
+    def rec(x: f64[:], n: int) -> None:
+        if n > 0:
+            rec(x, n - 1)
+        else:
+            x[0] = 5.0
+    ''')
+
+
+def test_read_only_arrays_accepted_only_where_not_written(tmp_path):
+    p = tmp_path / "w.py"
+    p.write_text(WRITES)
+    assert_ok(build(p))
+    r = run_python('''
+        import w, numpy as np
+        def ro(shape=3, dtype=float):
+            a = np.zeros(shape, dtype=dtype); a.flags.writeable = False; return a
+        def outcome(f, *args):
+            try:
+                f(*args)
+                return "ok"
+            except ValueError as e:
+                assert "read-only" in str(e), e
+                return "read-only"
+        print(outcome(w.writes_via_helper, ro()), outcome(w.reads_via_helper, ro()),
+              outcome(w.writes_via_alias, ro(), ro()), outcome(w.writes_via_alias, np.zeros(3), ro()),
+              outcome(w.aug, ro((2, 2), np.int64)), outcome(w.kw, ro(), np.zeros(3)),
+              outcome(w.kw, np.zeros(3), ro()), outcome(w.rec, ro(), 3))
+        ''', cwd=tmp_path)
+    assert r.stdout.split() == ["read-only", "ok", "read-only", "ok", "read-only", "ok",
+                                "read-only", "read-only"], r.stderr
