@@ -83,9 +83,13 @@ static LLVMTargetMachineRef make_target_machine(Bailout *b, const char *cpu_opt,
   } else if (!strcmp(cpu, "generic")) {
     cpu = "x86-64";
   }
-  bool ok;
+  bool ok = true;
+  LLVMCodeGenOptLevel level = codegen_level(opt_level);
+  /* Only a CPU name the user typed needs checking. */
   LLVMTargetMachineRef tm =
-      create_tm_checked(target, triple, cpu, features, codegen_level(opt_level), &ok);
+      cpu == cpu_opt ? create_tm_checked(target, triple, cpu, features, level, &ok)
+                     : LLVMCreateTargetMachine(target, triple, cpu, features, level, LLVMRelocPIC,
+                                               LLVMCodeModelDefault);
   if (!ok) {
     str_printf(err, "unknown target CPU '%s' (use native, generic, or an LLVM CPU name "
                     "such as x86-64-v3, skylake, znver4; `llc -mcpu=help` lists them)",
@@ -103,6 +107,9 @@ static LLVMTargetMachineRef make_target_machine(Bailout *b, const char *cpu_opt,
 }
 
 int emit_check_target(const PjOptions *o, Str *err) {
+  const char *cpu = o->target_cpu;
+  if (!cpu || !strcmp(cpu, "native") || !strcmp(cpu, "generic"))
+    return 0; /* always known: no trial target machine needed */
   Bailout b;
   if (setjmp(b.jb)) {
     str_puts(err, b.msg);
@@ -144,7 +151,8 @@ static int fail_with(Str *err, const char *what, char *msg) {
 
 static int run_pipeline(PjIR *ir, int opt_level, Str *err) {
   char passes[32];
-  snprintf(passes, sizeof passes, "default<O%d>", opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level);
+  int level = opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level;
+  snprintf(passes, sizeof passes, "default<O%d>", level);
   LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
   LLVMErrorRef e = LLVMRunPasses(ir->mod, passes, ir->tm, po);
   LLVMDisposePassBuilderOptions(po);

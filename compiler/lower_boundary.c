@@ -272,7 +272,9 @@ static const char *func_doc(Lower *L, const FuncInst *f) {
 
 /* ---- small IR helpers ---------------------------------------------------- */
 
-static LLVMValueRef i32c(Lower *L, long long v) { return LLVMConstInt(L->t_i32, (unsigned long long)v, 1); }
+static LLVMValueRef i32c(Lower *L, long long v) {
+  return LLVMConstInt(L->t_i32, (unsigned long long)v, 1);
+}
 
 static LLVMBasicBlockRef new_block(Lower *L, LLVMValueRef fn, const char *name) {
   return LLVMAppendBasicBlockInContext(L->ctx, fn, name);
@@ -586,7 +588,8 @@ static void wrap_entry(Wrap *w, LLVMValueRef *out, LLVMValueRef *items) {
   LLVMBasicBlockRef entry = LLVMGetInsertBlock(L->b);
   LLVMBasicBlockRef slow = new_block(L, w->fn, "unpack");
   LLVMBasicBlockRef conv = new_block(L, w->fn, "convert");
-  LLVMValueRef exact = LLVMBuildICmp(L->b, LLVMIntEQ, w->nargs, LLVMConstInt(L->t_i64, (unsigned)n, 0), "");
+  LLVMValueRef exact =
+      LLVMBuildICmp(L->b, LLVMIntEQ, w->nargs, LLVMConstInt(L->t_i64, (unsigned)n, 0), "");
   LLVMValueRef nokw = LLVMBuildIsNull(L->b, w->kwnames, "");
   LLVMBuildCondBr(L->b, LLVMBuildAnd(L->b, exact, nokw, "fast"), conv, slow);
 

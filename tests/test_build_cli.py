@@ -411,7 +411,8 @@ def test_read_only_arrays_accepted_only_where_not_written(tmp_path):
                 assert "read-only" in str(e), e
                 return "read-only"
         print(outcome(w.writes_via_helper, ro()), outcome(w.reads_via_helper, ro()),
-              outcome(w.writes_via_alias, ro(), ro()), outcome(w.writes_via_alias, np.zeros(3), ro()),
+              outcome(w.writes_via_alias, ro(), ro()),
+              outcome(w.writes_via_alias, np.zeros(3), ro()),
               outcome(w.aug, ro((2, 2), np.int64)), outcome(w.kw, ro(), np.zeros(3)),
               outcome(w.kw, np.zeros(3), ro()), outcome(w.rec, ro(), 3))
         ''', cwd=tmp_path)
