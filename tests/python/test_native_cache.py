@@ -1,10 +1,12 @@
-"""@native end to end through the cache, in fresh processes, with the fake
-compiler (tests/python/native_fake_compiler.py: it builds real extension
-modules whose builtins run the Python source).  This tests everything on the
-Python side -- first-call compile, rebinding, the cache's guarantees across
-processes, pickling, workers -- independently of the C compiler's progress."""
+"""@native end to end through the cache, in fresh processes, with the real
+compiler ($PYJITC, else build/pyjitc) and with the fake one
+(tests/python/native_fake_compiler.py: it builds real extension modules whose
+builtins run the Python source, and has hooks to force failures).  Covered:
+first-call compile, rebinding, the cache's guarantees across processes,
+invalidation, ownership checks, pickling, workers, errors, the CLI."""
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -69,17 +71,28 @@ class Proj:
         return sorted(p.name for p in d.glob("*.pyjitc.meta")) if d.exists() else []
 
 
-# The real compiler joins once `pyjitc build --no-exec` modules load (see
-# docs/cache.md); until then PYJITC_NATIVE_TEST_REAL=PATH runs these tests
-# against a compiler binary by hand.
-COMPILERS = {"fake": FAKE}
-if os.environ.get("PYJITC_NATIVE_TEST_REAL"):
-    COMPILERS["real"] = pathlib.Path(os.environ["PYJITC_NATIVE_TEST_REAL"])
+# Every test that does not need the fake's hooks runs with both compilers:
+# the fake pins down the Python side, the real one the whole product.
+REAL = pathlib.Path(os.environ.get("PYJITC", ROOT / "build" / "pyjitc"))
 
 
-@pytest.fixture(params=sorted(COMPILERS))
+@pytest.fixture(scope="session")
+def real_compiler(tmp_path_factory):
+    """A private copy of the compiler and its runtime archive: the key
+    covers the binary's mtime, so a `make` elsewhere in the shared tree
+    during the run must not turn expected cache hits into compiles."""
+    d = tmp_path_factory.mktemp("compiler")
+    shutil.copy2(REAL, d / "pyjitc")
+    runtime = REAL.parent / "libpjrt.a"
+    if runtime.exists():
+        shutil.copy2(runtime, d / "libpjrt.a")
+    return d / "pyjitc"
+
+
+@pytest.fixture(params=["fake", "real"])
 def proj(tmp_path, request):
-    p = Proj(tmp_path, COMPILERS[request.param])
+    compiler = FAKE if request.param == "fake" else request.getfixturevalue("real_compiler")
+    p = Proj(tmp_path, compiler)
     p.kind = request.param
     p.write("kern.py", KERN)
     return p
