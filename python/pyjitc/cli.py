@@ -9,7 +9,7 @@ import time
 
 from . import cache
 
-USAGE = """usage: pyjitc cache list [PATH...]     the cache entries: module, key, size, age, location
+USAGE = """usage: pyjitc cache list [PATH...]     the entries: module, key, size, age, location
        pyjitc cache info [PATH...]     the cache directories and their totals
        pyjitc cache clear PATH...|--all
                                        remove entries (of these sources or directories,
@@ -116,7 +116,7 @@ def cmd_clear(args):
 
 
 def cache_main(argv):
-    p = argparse.ArgumentParser(prog="pyjitc cache", usage=USAGE, add_help=True)
+    p = argparse.ArgumentParser(prog="pyjitc cache", usage=USAGE[len("usage: "):])
     p.add_argument("command", choices=("list", "info", "clear"))
     p.add_argument("paths", nargs="*")
     p.add_argument("--all", action="store_true")
