@@ -291,9 +291,7 @@ LLVMValueRef lower_unary(Fn *F, Node *n) {
   switch (n->op) {
   case OP_NOT:
     return convert(F, LLVMBuildNot(F->b, truthy(F, v, t), ""), tt_scalar(F, TY_BOOL), n->ty);
-  case OP_POS:
-    if (t->kind == TY_BOOL)
-      return convert(F, v, t, n->ty);
+  case OP_POS: /* +True is 1: the conversion to n->ty does it */
     return convert(F, v, t, n->ty);
   case OP_NEG:
     if (type_is_float(t)) {

@@ -12,7 +12,7 @@
  * wrapper inlines this function, the descriptor is the wrapper's alloca that
  * pjrt_arg_array fills, so it is not invariant over the whole program; the
  * noalias readonly parameter is what lets LLVM hoist these loads.) */
-static LLVMValueRef invariant_load(Fn *F, LLVMTypeRef ty, LLVMValueRef p) {
+static LLVMValueRef desc_load(Fn *F, LLVMTypeRef ty, LLVMValueRef p) {
   return LLVMBuildLoad2(F->b, ty, p, "");
 }
 
@@ -24,10 +24,10 @@ void array_view_of(Fn *F, LLVMValueRef p, const Type *ty, ArrView *v) {
   Lower *L = F->L;
   LLVMTypeRef st = L->t_pjarray;
   memset(v, 0, sizeof *v);
-  v->data = invariant_load(F, L->t_ptr, LLVMBuildStructGEP2(F->b, st, p, 0, ""));
+  v->data = desc_load(F, L->t_ptr, LLVMBuildStructGEP2(F->b, st, p, 0, ""));
   for (int k = 0; k < ty->ndim; k++) {
     LLVMValueRef idx[] = {fn_i32(F, 0), fn_i32(F, 1), fn_i32(F, k)};
-    v->shape[k] = invariant_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "shape"));
+    v->shape[k] = desc_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "shape"));
     if (ty->contig && k == ty->ndim - 1) {
       /* C-contiguous: the last stride is the item size (any stride of an
        * axis of size 1 is harmless: its only index is 0). */
@@ -35,7 +35,7 @@ void array_view_of(Fn *F, LLVMValueRef p, const Type *ty, ArrView *v) {
     } else {
       idx[1] = fn_i32(F, 2);
       v->strides[k] =
-          invariant_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "stride"));
+          desc_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "stride"));
     }
   }
 }
@@ -84,19 +84,16 @@ LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
   ArrView v;
   array_view(F, sub->a, &v);
   LLVMValueRef idx[PJRT_MAX_NDIM];
-  Node *nodes[PJRT_MAX_NDIM];
   Type *i64 = tt_scalar(F, TY_I64);
   for (int k = 0; k < aty->ndim; k++) {
     Node *e = sub->list.data[k];
     idx[k] = convert(F, lower_expr(F, e), e->ty, i64);
-    nodes[k] = e;
   }
   int line = F->line;
   if (sub->span.line)
     F->line = sub->span.line;
   LLVMValueRef p = array_elem_ptr_at(F, &v, aty, idx, NULL);
   F->line = line;
-  (void)nodes;
   return p;
 }
 

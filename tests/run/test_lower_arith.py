@@ -145,9 +145,10 @@ FLOAT_PAIRS = list(itertools.product(FLOATS, [0.0, -0.0, 1.0, -1.0, 0.5, 3.0, -2
                                               float("inf"), float("-inf"), float("nan")]))
 
 
-@pytest.fixture(scope="module")
-def mods():
-    return build(SRC)
+@pytest.fixture(scope="module", params=[(), ("-O0",)], ids=["O3", "O0"])
+def mods(request):
+    # unoptimized too: the IR itself must be right, not just what survives -O3
+    return build(SRC, flags=request.param)
 
 
 @pytest.mark.parametrize("fname", ["add", "sub", "mul", "floordiv", "mod", "truediv", "bits"])

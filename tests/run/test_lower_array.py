@@ -130,9 +130,10 @@ def float_into_int(a: i64[:], x: float) -> None:
 '''
 
 
-@pytest.fixture(scope="module")
-def mods():
-    return build(SRC)
+@pytest.fixture(scope="module", params=[(), ("-O0",)], ids=["O3", "O0"])
+def mods(request):
+    # unoptimized too: the IR itself must be right, not just what survives -O3
+    return build(SRC, flags=request.param)
 
 
 def arrays_1d():

@@ -234,9 +234,10 @@ def int_minmax(a: int, b: int, c: int) -> tuple[int, int]:
 '''
 
 
-@pytest.fixture(scope="module")
-def mods():
-    return build(SRC)
+@pytest.fixture(scope="module", params=[(), ("-O0",)], ids=["O3", "O0"])
+def mods(request):
+    # unoptimized too: the IR itself must be right, not just what survives -O3
+    return build(SRC, flags=request.param)
 
 
 CMP_I = [0, 1, -1, 2**53, 2**53 + 1, 2**63 - 1, -2**63]
