@@ -98,6 +98,18 @@ test-sanitize:
 
 .PHONY: fuzz-frontend test-sanitize
 
+# ---- benchmarks (bench/; never part of `make test`): `make bench`, `make bench QUICK=1`,
+# `make bench ONLY=fib,nbody`.  Results in bench/out/ (RESULTS.md, results.json, bench.png).
+bench: all
+	PYJITC=$(CURDIR)/$(B)/pyjitc PYTHONPATH=$(CURDIR)/python $(PYTHON) bench/run.py \
+	    $(if $(filter-out 0 no,$(QUICK)),--quick) $(if $(ONLY),--only $(ONLY))
+
+# the peers `make bench` compares against (each is skipped with a note when missing)
+bench-deps:
+	$(PYTHON) -m pip install numba cython pythran matplotlib
+
+.PHONY: bench bench-deps
+
 # ---- install: the `pyjitc` command, the runtime, and the Python package.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pyjitc $(DESTDIR)$(PY_SITE)/pyjitc

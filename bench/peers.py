@@ -1,0 +1,420 @@
+"""Builds and loads every system that runs the kernels.
+
+Each loader returns a System: a namespace of callables with kernels.py's
+signatures (or None with a note saying why it is skipped) plus its build
+facts.  A loader never raises: a missing tool or a failed build becomes a
+printed note and an empty column.
+
+Peer builds (Cython, Pythran, C) are cached under out/build/ by a hash of
+their source, flags and tool version, so a rerun costs nothing for them;
+the recorded build time is that of the build that made the cached files.
+pyjitc is always rebuilt: its build time is one of the figures measured.
+"""
+
+import ast
+import hashlib
+import importlib.machinery
+import importlib.util
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import time
+import types
+
+import specs
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEERS = os.path.join(HERE, "peers")
+EXT = sysconfig.get_config_var("EXT_SUFFIX")
+NATIVE = ["-O3", "-march=native"]
+
+
+class System:
+    def __init__(self, key, label, describe):
+        self.key = key
+        self.label = label
+        self.describe = describe
+        self.ns = None          # callables by kernel name, or None
+        self.note = ""          # why it is skipped, or a remark on how it ran
+        self.build = {}         # step -> seconds (and other build facts)
+        self.exact = False      # promises CPython's floats bit for bit
+        self.version = ""
+
+    def fn(self, name):
+        return getattr(self.ns, name, None) if self.ns is not None else None
+
+
+def _load_ext(modname, path):
+    """Imports the extension at path under modname, whatever sys.path says."""
+    loader = importlib.machinery.ExtensionFileLoader(modname, path)
+    spec = importlib.util.spec_from_file_location(modname, path, loader=loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+def _run(cmd, cwd=None, env=None):
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    return p, time.perf_counter() - t0
+
+
+def _tail(p, n=1500):
+    text = (p.stdout + p.stderr).strip()
+    return text[-n:]
+
+
+def _cached_dir(ctx, tag, parts):
+    """out/build/TAG-HASH for the given inputs, and its recorded facts (or None)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"\0")
+    d = os.path.join(ctx.build_dir, "%s-%s" % (tag, h.hexdigest()[:12]))
+    meta = os.path.join(d, "built.json")
+    if os.path.exists(meta):
+        with open(meta) as f:
+            return d, json.load(f)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    return d, None
+
+
+def _record(d, facts):
+    with open(os.path.join(d, "built.json"), "w") as f:
+        json.dump(facts, f)
+
+
+def _read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _tool_version(cmd):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        return (p.stdout + p.stderr).strip().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+
+
+# ------------------------------------------------------------------ CPython
+def load_cpython(ctx):
+    s = System("cpython", "CPython", "kernels.py as plain Python, NumPy array arguments")
+    spec = importlib.util.spec_from_file_location("kernels_cpython",
+                                                  os.path.join(HERE, "kernels.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    s.ns = mod
+    s.exact = True
+    s.version = sys.version.split()[0]
+    return s
+
+
+# ------------------------------------------------------------------ pyjitc
+def _pyjitc_build(ctx, outdir, extra, repeats):
+    """Runs `pyjitc build -v` (repeats times); returns (module path, facts) or
+    (None, error text)."""
+    shutil.rmtree(outdir, ignore_errors=True)
+    os.makedirs(outdir)
+    cmd = [ctx.pyjitc, "build", "-v", "--only", ",".join(specs.COMPILED_NAMES),
+           os.path.join(HERE, "kernels.py"), "-o", outdir] + extra
+    walls = []
+    phases = []
+    for _ in range(repeats):
+        p, dt = _run(cmd)
+        if p.returncode != 0:
+            return None, "exit %d: %s\n%s" % (p.returncode, " ".join(cmd), _tail(p))
+        walls.append(dt)
+        phases.append(_parse_phases(p.stderr))
+    modname = "kernels"
+    if "--module" in extra:
+        modname = extra[extra.index("--module") + 1]
+    path = os.path.join(outdir, modname + EXT)
+    if not os.path.exists(path):
+        return None, "no module written at " + path
+    mid = sorted(range(len(walls)), key=walls.__getitem__)[len(walls) // 2]
+    return path, {"wall_s": walls[mid], "wall_min_s": min(walls), "walls_s": walls,
+                  "phases_ms": phases[mid], "command": " ".join(cmd)}
+
+
+def _parse_phases(stderr):
+    """`pyjitc: lower   4.80 ms` lines of -v -> {"lower": 4.8}; nested
+    phases (indented) keep their indentation-free name."""
+    out = {}
+    for line in stderr.splitlines():
+        if not line.startswith("pyjitc: ") or not line.rstrip().endswith(" ms"):
+            continue
+        body = line[len("pyjitc: "):].rstrip()[:-3].rstrip()
+        name, _, value = body.rpartition(" ")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            pass
+    return out
+
+
+def load_pyjitc(ctx, unchecked):
+    if unchecked:
+        s = System("pyjitc_unchecked", "pyjitc unchecked",
+                   "pyjitc build --boundscheck=off --overflowcheck=off --module kernels_unchecked")
+        extra = ["--boundscheck=off", "--overflowcheck=off", "--module", "kernels_unchecked"]
+        modname = "kernels_unchecked"
+    else:
+        s = System("pyjitc", "pyjitc", "pyjitc build (default safe mode: bounds and overflow checks on)")
+        extra = []
+        modname = "kernels"
+    s.exact = True
+    if not ctx.pyjitc:
+        s.note = "no pyjitc binary (run make first)"
+        return s
+    s.version = _tool_version([ctx.pyjitc, "--version"]) or "?"
+    outdir = os.path.join(ctx.build_dir, "pyjitc_" + ("unchecked" if unchecked else "safe"))
+    path, facts = _pyjitc_build(ctx, outdir, extra, ctx.build_repeats)
+    if path is None:
+        s.note = "pyjitc build failed: " + facts
+        return s
+    s.build = facts
+    try:
+        # the module runs kernels.py's own code at import: it needs jtypes
+        if HERE not in sys.path:
+            sys.path.insert(0, HERE)
+        s.ns = _load_ext(modname, path)
+    except Exception as e:  # noqa: BLE001 - any import failure is reported
+        s.note = "import of the pyjitc module failed: %s: %s" % (type(e).__name__, e)
+        s.ns = None
+    return s
+
+
+# ------------------------------------------------------------------ NumPy
+def load_numpy(ctx):
+    s = System("numpy", "NumPy", "peers/kernels_np.py: whole-array NumPy where a natural form exists")
+    import numpy
+    s.version = numpy.__version__
+    spec = importlib.util.spec_from_file_location("kernels_np", os.path.join(PEERS, "kernels_np.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    s.ns = mod
+    return s
+
+
+# ------------------------------------------------------------------ Numba
+def load_numba(ctx, cpython_mod):
+    s = System("numba", "Numba", "numba.njit (defaults: no fastmath) of kernels.py's own code objects")
+    try:
+        import numba
+    except ImportError:
+        s.note = "numba not installed (make bench-deps)"
+        return s
+    s.version = numba.__version__
+    s.exact = True
+    # One globals dict for all clones: each kernel/helper name is bound to its
+    # dispatcher, so helper calls and recursion compile as native calls.
+    g = {"math": math, "__builtins__": __builtins__}
+    ns = types.SimpleNamespace()
+    for name in specs.COMPILED_NAMES:
+        f = getattr(cpython_mod, name)
+        clone = types.FunctionType(f.__code__, g, name, f.__defaults__, f.__closure__)
+        g[name] = numba.njit(clone)
+        setattr(ns, name, g[name])
+    s.ns = ns
+    s.note = "first call compiles (the warm-up call, reported separately)"
+    return s
+
+
+# ------------------------------------------------------------------ Cython
+def load_cython(ctx):
+    s = System("cython", "Cython", "peers/kernels_cy.pyx (typed memoryviews), gcc -O3 -march=native")
+    try:
+        import Cython
+    except ImportError:
+        s.note = "Cython not installed (make bench-deps)"
+        return s
+    s.version = Cython.__version__
+    inc = sysconfig.get_paths()["include"]
+    pyx = os.path.join(PEERS, "kernels_cy.pyx")
+    cflags = NATIVE + ["-fPIC", "-shared", "-fno-strict-aliasing", "-DNDEBUG", "-I" + inc]
+    d, facts = _cached_dir(ctx, "cython", [_read(pyx), cflags, s.version,
+                                           _tool_version(["gcc", "--version"])])
+    so = os.path.join(d, "kernels_cy" + EXT)
+    if facts is None:
+        csrc = os.path.join(d, "kernels_cy.c")
+        ctx.log("   building Cython module (cython + gcc)...")
+        p, t1 = _run([sys.executable, "-m", "cython", "-3", pyx, "-o", csrc])
+        if p.returncode != 0:
+            s.note = "cython failed: " + _tail(p)
+            return s
+        p, t2 = _run(["gcc"] + cflags + [csrc, "-o", so, "-lm"])
+        if p.returncode != 0:
+            s.note = "gcc of the Cython module failed: " + _tail(p)
+            return s
+        facts = {"cython_s": t1, "gcc_s": t2, "wall_s": t1 + t2, "cflags": " ".join(cflags)}
+        _record(d, facts)
+    s.build = facts
+    try:
+        s.ns = _load_ext("kernels_cy", so)
+    except Exception as e:  # noqa: BLE001
+        s.note = "import failed: %s" % e
+    return s
+
+
+# ------------------------------------------------------------------ Pythran
+PYTHRAN_EXPORTS = {
+    "add": "int, int",
+    "compute_sum": "int",
+    "sum_squares": "float64[:]",
+    "fib": "int",
+    "distances": "float64[:,:], float64[:]",
+    "mandelbrot": "int, int, int, int32[:,:]",
+    "nbody": "float64[:,:], float64[:,:], float64[:], int, float",
+    "matmul": "float64[:,:], float64[:,:], float64[:,:]",
+    "jacobi": "float64[:,:], float64[:,:], int",
+    "spectral_norm": "float64[:], float64[:], float64[:], int",
+    "prefix_sum": "float64[:]",
+    "histogram": "float64[:], float, float, int64[:]",
+    "sieve": "uint8[:]",
+    "pairwise": "float64[:,:], float64[:,:]",
+    "quicksort": "int64[:]",
+    "monte_carlo_pi": "int, int",
+    "levenshtein": "int32[:], int32[:], int32[:,:]",
+    "collatz_longest": "int",
+}
+
+
+def pythran_source():
+    """kernels.py without the jtypes import and the annotations (Pythran
+    types come from the export lines), so the bodies are kernels.py's."""
+    with open(os.path.join(HERE, "kernels.py")) as f:
+        tree = ast.parse(f.read())
+    keep = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "jtypes":
+            continue
+        if isinstance(node, ast.FunctionDef):
+            node.returns = None
+            for a in node.args.args:
+                a.annotation = None
+        keep.append(node)
+    tree.body = keep
+    head = ["#pythran export %s(%s)" % kv for kv in PYTHRAN_EXPORTS.items()]
+    return "\n".join(head) + "\n" + ast.unparse(tree) + "\n"
+
+
+def load_pythran(ctx):
+    s = System("pythran", "Pythran", "kernels.py without annotations, pythran -O3 -march=native")
+    try:
+        import pythran
+    except ImportError:
+        s.note = "pythran not installed (make bench-deps)"
+        return s
+    s.version = pythran.__version__
+    src = pythran_source()
+    d, facts = _cached_dir(ctx, "pythran", [src, NATIVE, s.version])
+    so = os.path.join(d, "kernels_pythran" + EXT)
+    if facts is None:
+        with open(os.path.join(d, "kernels_pythran.py"), "w") as f:
+            f.write(src)
+        ctx.log("   building Pythran module (slow: ~20-60 s, cached afterwards)...")
+        p, t = _run([sys.executable, "-m", "pythran.run", "-O3", "-march=native",
+                     "kernels_pythran.py", "-o", so], cwd=d)
+        if p.returncode != 0:
+            p, t = _run(["pythran", "-O3", "-march=native", "kernels_pythran.py", "-o", so], cwd=d)
+        if p.returncode != 0:
+            s.note = "pythran build failed: " + _tail(p)
+            return s
+        facts = {"wall_s": t}
+        _record(d, facts)
+    s.build = facts
+    try:
+        s.ns = _load_ext("kernels_pythran", so)
+    except Exception as e:  # noqa: BLE001
+        s.note = "import failed: %s" % e
+    return s
+
+
+# ------------------------------------------------------------------ C
+# How kernels.py's arguments map to the C functions' parameters:
+#   pN = data pointer of argument N, rN = its shape[0], cN = its shape[1],
+#   iN / dN = argument N itself as int64 / double.
+# Result type: i (int64), d (double) or None.
+C_CALLS = {
+    "add": ("i", "i0 i1"),
+    "compute_sum": ("i", "i0"),
+    "sum_squares": ("d", "p0 r0"),
+    "fib": ("i", "i0"),
+    "distances": (None, "p0 r0 p1"),
+    "mandelbrot": ("i", "i0 i1 i2 p3"),
+    "nbody": ("d", "p0 p1 p2 r0 i3 d4"),
+    "matmul": (None, "p0 p1 p2 r0 c0 c1"),
+    "jacobi": (None, "p0 p1 r0 c0 i2"),
+    "spectral_norm": ("d", "p0 p1 p2 r0 i3"),
+    "prefix_sum": (None, "p0 r0"),
+    "histogram": ("i", "p0 r0 d1 d2 p3 r3"),
+    "sieve": ("i", "p0 r0"),
+    "pairwise": (None, "p0 r0 c0 p1"),
+    "quicksort": (None, "p0 r0"),
+    "monte_carlo_pi": ("d", "i0 i1"),
+    "levenshtein": ("i", "p0 r0 p1 r1 p2"),
+    "collatz_longest": ("i", "i0"),
+}
+
+
+def _c_function(lib, name, ctypes):
+    """A Python callable with kernels.py's signature around the C function."""
+    res, plan = C_CALLS[name]
+    cfn = getattr(lib, name)
+    cfn.restype = {"i": ctypes.c_int64, "d": ctypes.c_double, None: None}[res]
+    steps = [(tok[0], int(tok[1:])) for tok in plan.split()]
+    cfn.argtypes = [ctypes.c_double if k == "d" else
+                    ctypes.c_void_p if k == "p" else ctypes.c_int64 for k, _ in steps]
+    if [k for k, _ in steps] == ["i"] * len(steps):
+        return cfn      # scalars only, in order: call ctypes directly
+
+    def call(*args):
+        cargs = []
+        for kind, n in steps:
+            a = args[n]
+            if kind == "p":
+                cargs.append(a.ctypes.data)
+            elif kind == "r":
+                cargs.append(a.shape[0])
+            elif kind == "c":
+                cargs.append(a.shape[1])
+            else:
+                cargs.append(a)
+        return cfn(*cargs)
+    return call
+
+
+def load_c(ctx):
+    import ctypes
+    s = System("c", "C", "peers/kernels.c, gcc -O3 -march=native -ffp-contract=off, via ctypes")
+    gcc = shutil.which("gcc")
+    if not gcc:
+        s.note = "gcc not found"
+        return s
+    s.version = _tool_version([gcc, "--version"])
+    s.exact = True
+    csrc = os.path.join(PEERS, "kernels.c")
+    flags = NATIVE + ["-ffp-contract=off", "-shared", "-fPIC"]
+    d, facts = _cached_dir(ctx, "c", [_read(csrc), flags, s.version])
+    so = os.path.join(d, "kernels_c.so")
+    if facts is None:
+        p, t = _run([gcc] + flags + [csrc, "-o", so, "-lm"])
+        if p.returncode != 0:
+            s.note = "gcc failed: " + _tail(p)
+            return s
+        facts = {"wall_s": t, "cflags": " ".join(flags)}
+        _record(d, facts)
+    s.build = facts
+    lib = ctypes.CDLL(so)
+    ns = types.SimpleNamespace(lib=lib)
+    for name in C_CALLS:
+        setattr(ns, name, _c_function(lib, name, ctypes))
+    s.ns = ns
+    s.note = "called through ctypes (about 1 us per call, included in its times)"
+    return s

@@ -1,0 +1,418 @@
+"""Turns the measurements (run.py's results dict) into the console table,
+out/RESULTS.md and the chart out/bench.png."""
+
+import math
+
+PEERS3 = ("numba", "cython", "pythran")    # "the fastest peer" of SPEC §5
+
+
+def fmt_time(s):
+    if s is None:
+        return "-"
+    if s >= 1.0:
+        return "%.2f s" % s
+    if s >= 1e-3:
+        return "%.3g ms" % (s * 1e3)
+    return "%.3g µs" % (s * 1e6)
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "-"
+    if r >= 100:
+        return "%.0f" % r
+    if r >= 10:
+        return "%.1f" % r
+    return "%.2f" % r
+
+
+def geomean(v):
+    v = [x for x in v if x is not None and x > 0]
+    return math.exp(sum(math.log(x) for x in v) / len(v)) if v else None
+
+
+class View:
+    """Convenience accessors over the results dict."""
+
+    def __init__(self, data):
+        self.d = data
+        self.kernels = data["kernel_order"]
+        self.order = [k for k in data["order"] if k in data["systems"]]
+        self.sys = data["systems"]
+
+    def entry(self, k, s):
+        return self.d["kernels"].get(k, {}).get(s, {"status": "skipped"})
+
+    def t(self, k, s, need_ok=False):
+        e = self.entry(k, s)
+        if e.get("status") != "ok":
+            return None
+        if need_ok and e["check"]["ok"] is False:
+            return None
+        return e["median_s"]
+
+    def best_peer(self, k):
+        got = [(self.t(k, p, need_ok=True), p) for p in PEERS3]
+        got = [g for g in got if g[0] is not None]
+        return min(got) if got else (None, None)
+
+    def ratio(self, k, s, base):
+        a, b = self.t(k, s), self.t(k, base)
+        return a / b if a and b else None
+
+    def vs_best(self, k, s):
+        a = self.t(k, s)
+        b, _ = self.best_peer(k)
+        return a / b if a and b else None
+
+    def speedup(self, k, s):
+        a, b = self.t(k, s), self.t(k, "cpython")
+        return b / a if a and b else None
+
+    def mark(self, k, s):
+        e = self.entry(k, s)
+        if e.get("status") != "ok":
+            return ""
+        c = e["check"]
+        if c["ok"] is False:
+            return " ✗"
+        if c["bit_identical"] is False:
+            return " ≈"
+        return ""
+
+    def cell(self, k, s):
+        e = self.entry(k, s)
+        st = e.get("status")
+        if st == "ok":
+            return fmt_time(e["median_s"]) + self.mark(k, s)
+        if st == "error":
+            return "ERROR"
+        if st == "n/a":
+            return "n/a"
+        return "skipped"
+
+    def loaded(self, s):
+        return self.sys.get(s, {}).get("loaded", False)
+
+
+def targets(v):
+    """[(target, measured, verdict)] for SPEC §5."""
+    rows = []
+    d = v.d
+    if v.loaded("pyjitc_unchecked"):
+        worse = []
+        for k in v.kernels:
+            r = v.vs_best(k, "pyjitc_unchecked")
+            if r is None or r > 1.0:
+                worse.append("%s %s" % (k, fmt_ratio(r) + "x" if r else "(no result)"))
+        rows.append(("unchecked: every kernel at least as fast as the fastest of Numba/Cython/Pythran",
+                     "%d of %d kernels slower%s" % (len(worse), len(v.kernels),
+                                                   (": " + ", ".join(worse)) if worse else ""),
+                     "met" if not worse else "NOT MET"))
+        g = geomean([v.ratio(k, "pyjitc_unchecked", "c") for k in v.kernels])
+        rows.append(("unchecked: geomean time ≤ C (gcc -O3 -march=native -ffp-contract=off)",
+                     "%sx C" % fmt_ratio(g) if g else "-",
+                     "met" if g and g <= 1.0 else "NOT MET"))
+    if v.loaded("pyjitc") and v.loaded("pyjitc_unchecked"):
+        rs = [v.ratio(k, "pyjitc", "pyjitc_unchecked") for k in v.kernels]
+        g = geomean(rs)
+        worst = max(((r, k) for r, k in zip(rs, v.kernels) if r), default=(None, None))
+        rows.append(("safe: geomean within 1.1x of unchecked",
+                     "%sx" % fmt_ratio(g) if g else "-", "met" if g and g <= 1.1 else "NOT MET"))
+        rows.append(("safe: no kernel worse than 1.5x unchecked",
+                     "worst %sx (%s)" % (fmt_ratio(worst[0]), worst[1]) if worst[0] else "-",
+                     "met" if worst[0] and worst[0] <= 1.5 else "NOT MET"))
+    b = d["systems"].get("pyjitc", {}).get("build", {})
+    if b.get("wall_s") is not None:
+        rows.append(("17-kernel module builds in < 0.5 s", "%.2f s (pyjitc build wall time, median)"
+                     % b["wall_s"], "met" if b["wall_s"] < 0.5 else "NOT MET"))
+    for c in d["call_overhead"]:
+        if c["callee"].startswith("pyjitc add") and "net_ns" in c:
+            rows.append(("trivial call ≤ 20 ns", "%.0f ns net (%.0f ns gross)" % (
+                c["net_ns"], c["gross_ns"]), "met" if c["net_ns"] <= 20 else "NOT MET"))
+    n = d.get("native", {})
+    if "cold_first_call_s" in n:
+        rows.append(("@native cold first call ≈ 0.1 s", fmt_time(n["cold_first_call_s"]),
+                     "met" if n["cold_first_call_s"] <= 0.15 else "NOT MET"))
+        rows.append(("@native cache hit: a few ms (import pyjitc + load)",
+                     "%s first call + %s import of the module" % (
+                         fmt_time(n["hit_first_call_s"]), fmt_time(n["hit_import_s"])),
+                     "met" if n["hit_first_call_s"] + n["hit_import_s"] <= 0.01 else "NOT MET"))
+    return rows
+
+
+def _table(head, rows, align=None):
+    align = align or (["---"] + ["---:"] * (len(head) - 1))
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def pyjitc_rows(v):
+    rows = []
+    for k in v.kernels:
+        bt, bp = v.best_peer(k)
+        rows.append([k,
+                     fmt_ratio(v.speedup(k, "pyjitc")), fmt_ratio(v.speedup(k, "pyjitc_unchecked")),
+                     fmt_ratio(v.ratio(k, "pyjitc", "c")), fmt_ratio(v.ratio(k, "pyjitc_unchecked", "c")),
+                     fmt_ratio(v.vs_best(k, "pyjitc")),
+                     fmt_ratio(v.vs_best(k, "pyjitc_unchecked")) + (" (%s)" % bp if bp else ""),
+                     fmt_ratio(v.ratio(k, "pyjitc", "pyjitc_unchecked"))])
+    g = lambda f: fmt_ratio(geomean([f(k) for k in v.kernels]))  # noqa: E731
+    rows.append(["**geomean**",
+                 g(lambda k: v.speedup(k, "pyjitc")), g(lambda k: v.speedup(k, "pyjitc_unchecked")),
+                 g(lambda k: v.ratio(k, "pyjitc", "c")), g(lambda k: v.ratio(k, "pyjitc_unchecked", "c")),
+                 g(lambda k: v.vs_best(k, "pyjitc")), g(lambda k: v.vs_best(k, "pyjitc_unchecked")),
+                 g(lambda k: v.ratio(k, "pyjitc", "pyjitc_unchecked"))])
+    return rows
+
+
+PYJITC_HEAD = ["kernel", "safe: × faster than CPython", "unchecked: × faster than CPython",
+               "safe / C", "unchecked / C", "safe / best peer", "unchecked / best peer",
+               "safe / unchecked"]
+
+
+def vs_c_rows(v):
+    cols = [s for s in v.order if s != "c" and v.loaded(s)]
+    rows = []
+    for k in v.kernels:
+        rows.append([k] + [fmt_ratio(v.ratio(k, s, "c")) + v.mark(k, s) for s in cols])
+    rows.append(["**geomean**"] + [fmt_ratio(geomean([v.ratio(k, s, "c") for k in v.kernels]))
+                                   for s in cols])
+    rows.append(["(kernels)"] + [str(sum(1 for k in v.kernels if v.ratio(k, s, "c")))
+                                 for s in cols])
+    return [v.sys[s]["label"] for s in cols], rows
+
+
+def markdown(d):
+    v = View(d)
+    L = []
+    L.append("# pyjitc benchmark (`make bench%s`)" % (" QUICK=1" if d["quick"] else ""))
+    L.append("")
+    L.append("Run %s at commit %s; %s sizes; %s, %s cores; load average %s → %s; "
+             "total wall time %.0f s." % (
+                 d["when"], d["git"] or "?", "quick (small)" if d["quick"] else "full",
+                 d["versions"].get("cpu", "?"), d["versions"].get("cores", "?"),
+                 d["loadavg_before"], d["loadavg_after"], d["wall_s"]))
+    L.append("")
+    L.append("Each time is the **median wall time of one call inside one process**, after a "
+             "warm-up call; the systems take turns (one call each per round). Ratios divide "
+             "medians. ✗ = result differs from CPython's (bit for bit for systems that promise "
+             "it: CPython, pyjitc, Numba, C; within 1e-9 relative for NumPy, Cython and "
+             "Pythran, whose compilers may contract a*b+c into an FMA or reorder sums); "
+             "≈ = within that tolerance but not bit-identical. Best peer = the fastest of "
+             "Numba, Cython and Pythran whose result checked out.")
+    L.append("")
+    L.append("## 1. SPEC §5 targets")
+    L.append("")
+    L.append(_table(["target", "measured", "verdict"], [list(r) for r in targets(v)],
+                    ["---", "---", "---"]))
+    L.append("")
+    L.append("## 2. Time per call")
+    L.append("")
+    cols = [s for s in v.order]
+    L.append(_table(["kernel"] + [v.sys[s]["label"] for s in cols],
+                    [[k] + [v.cell(k, s) for s in cols] for k in v.kernels]))
+    L.append("")
+    if v.loaded("pyjitc") or v.loaded("pyjitc_unchecked"):
+        L.append("## 3. pyjitc ratios (time ratios: < 1 means pyjitc is faster)")
+        L.append("")
+        L.append(_table(PYJITC_HEAD, pyjitc_rows(v)))
+        L.append("")
+    L.append("## 4. Every system against C (time / C time; < 1 = faster than C)")
+    L.append("")
+    head, rows = vs_c_rows(v)
+    L.append(_table(["kernel"] + head, rows))
+    L.append("")
+    L.append("## 5. Build times")
+    L.append("")
+    L.append(_table(["system", "build wall time", "detail"], build_rows(d), ["---", "---:", "---"]))
+    L.append("")
+    L.append("## 6. Call overhead (`f(a, b)` in a timeit loop; net = minus the empty loop)")
+    L.append("")
+    L.append(_table(["callee", "ns per call", "net ns"],
+                    [[c["callee"], "%.1f" % c["gross_ns"] if "gross_ns" in c else "error",
+                      "%.1f" % c["net_ns"] if "net_ns" in c else c.get("error", "")]
+                     for c in d["call_overhead"]]))
+    L.append("")
+    L.append("## 7. Start-up and @native (fresh processes, medians)")
+    L.append("")
+    L.append(_table(["figure", "time"], startup_rows(d), ["---", "---:"]))
+    L.append("")
+    L.append("## 8. Result checks")
+    L.append("")
+    L.extend(check_lines(v))
+    L.append("")
+    L.append("## 9. Systems, versions, notes")
+    L.append("")
+    for s in v.order:
+        info = v.sys[s]
+        L.append("- **%s** (%s): %s%s" % (info["label"], d["versions"].get(s, "?"), info["describe"],
+                                           ("; " + info["note"].splitlines()[0][:300]) if info["note"] else ""))
+    L.append("- Python %s, NumPy %s, %s" % (d["versions"]["python"], d["versions"]["numpy"],
+                                          d["versions"]["platform"]))
+    noisy = []
+    for k in v.kernels:
+        for s in v.order:
+            e = v.entry(k, s)
+            if e.get("status") == "ok" and e["reps"] > 1 and e["median_s"] > 1.15 * e["min_s"]:
+                noisy.append("%s/%s (median/min %.2f, %d calls)" % (
+                    k, s, e["median_s"] / e["min_s"], e["reps"]))
+    L.append("- Noisy cells (median > 1.15 × min): " + (", ".join(noisy) if noisy else "none"))
+    firsts = []
+    for k in v.kernels:
+        e = v.entry(k, "numba")
+        if e.get("status") == "ok":
+            firsts.append("%s %s" % (k, fmt_time(e["first_call_s"])))
+    if firsts:
+        L.append("- Numba first calls (compile included): " + ", ".join(firsts))
+    L.append("")
+    return "\n".join(L)
+
+
+def build_rows(d):
+    rows = []
+    for key, info in d["systems"].items():
+        b = info.get("build") or {}
+        if b.get("wall_s") is None:
+            continue
+        detail = ""
+        if "phases_ms" in b:
+            detail = ", ".join("%s %.0f ms" % (k, x) for k, x in b["phases_ms"].items())
+            if len(b.get("walls_s", [])) > 1:
+                detail = "min %.2f s over %d builds; -v phases: %s" % (
+                    b["wall_min_s"], len(b["walls_s"]), detail)
+            else:
+                detail = "-v phases: " + detail
+        elif "cython_s" in b:
+            detail = "cython %.2f s + gcc %.2f s (%s)" % (b["cython_s"], b["gcc_s"], b["cflags"])
+        elif "cflags" in b:
+            detail = b["cflags"]
+        rows.append([info["label"], "%.2f s" % b["wall_s"], detail])
+    return rows
+
+
+def startup_rows(d):
+    s, n = d.get("startup", {}), d.get("native", {})
+    rows = []
+    if "error" in s:
+        rows.append(["start-up measurement failed", s["error"][-200:]])
+    for key, label in (("bare_python_wall_s", "`python3 -c pass` (process wall)"),
+                       ("import_pyjitc_wall_s", "`python3 -c 'import pyjitc'` (process wall)"),
+                       ("import_pyjitc_delta_s", "difference: what `import pyjitc` adds"),
+                       ("importtime_pyjitc_s", "`-X importtime` cumulative for pyjitc"),
+                       ("import_kernels_module_s", "import of the compiled 17-kernel module")):
+        if s.get(key) is not None:
+            rows.append([label, fmt_time(s[key])])
+    if "error" in n:
+        rows.append(["@native", "skipped: " + n["error"].strip().splitlines()[-1][:200]])
+    else:
+        for key, label in (("cold_first_call_s", "@native cold first call (compile + cache store + load)"),
+                           ("cold_import_s", "import of the @native module (cold)"),
+                           ("hit_first_call_s", "@native first call, cache hit (load)"),
+                           ("hit_import_s", "import of the @native module incl. `import pyjitc` (hit)"),
+                           ("steady_call_s", "steady call of that function (1000 floats)"),
+                           ("hit_process_wall_s", "whole process wall time, cache hit")):
+            if n.get(key) is not None:
+                rows.append([label, fmt_time(n[key])])
+    return rows
+
+
+def check_lines(v):
+    bad, errs, approx = [], [], []
+    for k in v.kernels:
+        for s in v.order:
+            e = v.entry(k, s)
+            if e.get("status") == "error":
+                errs.append("%s/%s: %s" % (v.sys[s]["label"], k, e["error"][:300]))
+            elif e.get("status") == "ok":
+                c = e["check"]
+                if c["ok"] is False:
+                    bad.append("%s/%s: %s" % (v.sys[s]["label"], k, c["detail"]))
+                elif c["bit_identical"] is False:
+                    approx.append("%s/%s (%s)" % (v.sys[s]["label"], k, c["detail"]))
+    out = ["- Mismatches (✗): " + ("none" if not bad else "")]
+    out += ["  - " + b for b in bad]
+    out.append("- Errors: " + ("none" if not errs else ""))
+    out += ["  - " + e for e in errs]
+    out.append("- Within tolerance, not bit-identical (≈): " + ("none" if not approx else ""))
+    out += ["  - " + a for a in approx]
+    out.append("- Everything else is bit-identical to CPython (return value and every "
+               "array the kernel writes).")
+    return out
+
+
+def console(d):
+    v = View(d)
+    lines = []
+    cols = v.order
+    w = 11
+    lines.append("%-16s" % "time/call" + "".join("%*s" % (w + 1, v.sys[s]["label"][:w]) for s in cols))
+    for k in v.kernels:
+        lines.append("%-16s" % k + "".join("%*s" % (w + 1, v.cell(k, s)) for s in cols))
+    if v.loaded("pyjitc") or v.loaded("pyjitc_unchecked"):
+        lines.append("")
+        short = ["kernel", "safe xCPy", "unch xCPy", "safe/C", "unch/C", "safe/best",
+                 "unch/best", "safe/unch"]
+        lines.append("%-16s" % short[0] + "".join("%11s" % h for h in short[1:]))
+        for r in pyjitc_rows(v):
+            best = r[6].split(" ")[0]
+            cells = r[1:6] + [best, r[7]]
+            lines.append("%-16s" % r[0].strip("*") + "".join("%11s" % c for c in cells))
+    lines.append("")
+    head, rows = vs_c_rows(v)
+    lines.append("geomean time / C: " + ", ".join("%s %s" % (h, g) for h, g in zip(head, rows[-2][1:])))
+    lines.append("")
+    for t, m, verdict in targets(v):
+        lines.append("[%s] %s: %s" % (verdict, t, m))
+    for c in d["call_overhead"]:
+        if "net_ns" in c:
+            lines.append("call %-38s %6.1f ns (net %5.1f)" % (c["callee"], c["gross_ns"], c["net_ns"]))
+    for label, val in startup_rows(d):
+        lines.append("%s: %s" % (label, val))
+    return "\n".join(lines)
+
+
+def chart(d, path):
+    """Log-scale bar chart of time / C time per kernel and system.
+    Returns True, or a string saying why there is no chart."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "matplotlib not installed (make bench-deps)"
+    v = View(d)
+    cols = [s for s in v.order if s not in ("c", "cpython") and v.loaded(s)]
+    if not v.loaded("c") or not cols:
+        return "no C column to normalize by"
+    kernels = v.kernels + ["geomean"]
+    fig, ax = plt.subplots(figsize=(max(10, 0.9 * len(kernels)), 5.5))
+    width = 0.8 / len(cols)
+    colors = {"numpy": "#8c8c8c", "numba": "#1f77b4", "cython": "#ff7f0e", "pythran": "#2ca02c",
+              "pyjitc": "#d62728", "pyjitc_unchecked": "#9467bd"}
+    for i, s in enumerate(cols):
+        ys = [v.ratio(k, s, "c") for k in v.kernels]
+        ys.append(geomean(ys))
+        xs = [j + (i - (len(cols) - 1) / 2) * width for j in range(len(kernels))]
+        pts = [(x, y) for x, y in zip(xs, ys) if y]
+        if not pts:
+            continue
+        ax.bar([p[0] for p in pts], [p[1] for p in pts], width, label=v.sys[s]["label"],
+               color=colors.get(s), bottom=0)
+        for j, k in enumerate(v.kernels):
+            if v.mark(k, s).strip() == "✗" and ys[j]:
+                ax.text(xs[j], ys[j], "x", ha="center", va="bottom", fontsize=8, color="red")
+    ax.set_yscale("log")
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_xticks(range(len(kernels)))
+    ax.set_xticklabels(kernels, rotation=40, ha="right")
+    ax.set_ylabel("time / C time (log; below 1 = faster than C)")
+    ax.set_title("pyjitc bench%s: time per call relative to gcc -O3 -march=native -ffp-contract=off"
+                 % (" (QUICK)" if d["quick"] else ""))
+    ax.legend(fontsize=8, ncol=3)
+    ax.grid(axis="y", which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True

@@ -1,0 +1,272 @@
+"""`make bench`: times kernels.py's 17 kernels under CPython, pyjitc (safe and
+unchecked) and the installed peers, checks every result against CPython's,
+measures pyjitc's build time, call overhead, start-up and @native cache, and
+writes out/RESULTS.md, out/results.json and out/bench.png.
+
+usage: python3 bench/run.py [--quick] [--only KERNEL,...] [--out DIR]
+Environment: PYJITC = the compiler binary (default: build/pyjitc of this tree).
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+import numpy as np  # noqa: E402
+
+import overheads  # noqa: E402
+import peers  # noqa: E402
+import report  # noqa: E402
+import specs  # noqa: E402
+import timing  # noqa: E402
+
+# column order of every table
+ORDER = ["cpython", "numpy", "numba", "cython", "pythran", "c", "pyjitc", "pyjitc_unchecked"]
+
+
+class Ctx:
+    def __init__(self, args):
+        self.quick = args.quick
+        self.out = os.path.abspath(args.out)
+        self.build_dir = os.path.join(self.out, "build")
+        os.makedirs(self.build_dir, exist_ok=True)
+        self.build_repeats = 1 if args.quick else 3
+        self.t0 = time.perf_counter()
+        self.pyjitc = self._snapshot_pyjitc()
+
+    def log(self, msg):
+        print("[%6.1fs] %s" % (time.perf_counter() - self.t0, msg), flush=True)
+
+    def _snapshot_pyjitc(self):
+        """Copies the compiler and its runtime library into out/build/tool, so
+        that a rebuild of the tree during the run (other people run make in
+        this checkout) cannot swap the binary under us."""
+        src = os.environ.get("PYJITC") or os.path.join(ROOT, "build", "pyjitc")
+        rt = os.path.join(os.path.dirname(src), "libpjrt.a")
+        if not (os.path.isfile(src) and os.path.isfile(rt)):
+            return None
+        tool = os.path.join(self.build_dir, "tool")
+        os.makedirs(tool, exist_ok=True)
+        for f in (src, rt):
+            dst = os.path.join(tool, os.path.basename(f))
+            tmp = dst + ".tmp"
+            for _ in range(20):        # ETXTBSY/partial file while someone links
+                try:
+                    shutil.copy2(f, tmp)
+                    os.replace(tmp, dst)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+        return os.path.join(tool, os.path.basename(src))
+
+
+def policy_for(quick):
+    def policy(system):
+        if system.key == "cpython":
+            return (2, 2, 0.0) if quick else (3, 3, 0.0)
+        return (3, 7, 0.1) if quick else (5, 21, 0.6)
+    return policy
+
+
+def load_systems(ctx):
+    loaders = [
+        ("CPython", lambda: peers.load_cpython(ctx)),
+        ("NumPy", lambda: peers.load_numpy(ctx)),
+        ("Numba", lambda: peers.load_numba(ctx, systems["cpython"].ns)),
+        ("Cython", lambda: peers.load_cython(ctx)),
+        ("Pythran", lambda: peers.load_pythran(ctx)),
+        ("C", lambda: peers.load_c(ctx)),
+        ("pyjitc (safe)", lambda: peers.load_pyjitc(ctx, unchecked=False)),
+        ("pyjitc (unchecked)", lambda: peers.load_pyjitc(ctx, unchecked=True)),
+    ]
+    systems = {}
+    for label, load in loaders:
+        ctx.log("loading %s" % label)
+        try:
+            s = load()
+        except Exception as e:  # noqa: BLE001 - a peer must never stop the run
+            s = peers.System(label.lower(), label, "")
+            s.note = "loader failed: %s: %s" % (type(e).__name__, e)
+        systems[s.key] = s
+        if s.ns is None:
+            ctx.log("   SKIPPED %s: %s" % (s.label, s.note))
+        elif s.build.get("wall_s") is not None:
+            ctx.log("   built in %.2f s" % s.build["wall_s"])
+    return systems
+
+
+def run_kernels(ctx, systems, only):
+    pristine = specs.make_arrays(ctx.quick)
+    ref_sys = systems["cpython"]
+    policy = policy_for(ctx.quick)
+    results = {}
+    kernels = [(k, a) for k, a in specs.KERNELS if not only or k in only]
+    for n, (kname, argspec) in enumerate(kernels, 1):
+        argspec = specs.resolve(argspec, ctx.quick)
+        runners = []
+        row = {}
+        for key in ORDER:
+            s = systems.get(key)
+            fn = s.fn(kname) if s else None
+            if s is None or s.ns is None:
+                row[key] = {"status": "skipped"}
+            elif fn is None:
+                row[key] = {"status": "n/a"}
+            else:
+                runners.append(timing.Runner(s, fn, argspec, pristine))
+
+        tty = sys.stdout.isatty()
+
+        def progress(what):
+            if tty:     # one status line, rewritten in place
+                print("\r[%6.1fs] [%2d/%d] %-16s %-40s" % (
+                    time.perf_counter() - ctx.t0, n, len(kernels), kname, what),
+                    end="", flush=True)
+        if not tty:
+            ctx.log("[%2d/%d] %s: %s" % (n, len(kernels), kname, ", ".join(
+                r.system.key for r in runners)))
+        timing.time_kernel(runners, policy, progress)
+        if tty:
+            print("\r" + " " * 90 + "\r", end="")
+        ref = next((r for r in runners if r.system.key == "cpython" and r.error is None), None)
+        cells = []
+        for r in runners:
+            if r.error is not None:
+                row[r.system.key] = {"status": "error", "error": r.error}
+                cells.append("%s ERROR" % r.system.key)
+                continue
+            entry = {"status": "ok", "median_s": timing.median(r.samples),
+                     "min_s": min(r.samples), "max_s": max(r.samples),
+                     "reps": len(r.samples), "first_call_s": r.first,
+                     "ret": _jsonable(r.ret)}
+            if ref is None:
+                entry["check"] = {"ok": None, "bit_identical": None, "detail": "no CPython result"}
+            elif r is ref:
+                entry["check"] = {"ok": True, "bit_identical": True, "detail": "reference"}
+            else:
+                entry["check"] = timing.check(ref, r)
+            row[r.system.key] = entry
+            mark = "" if entry["check"]["ok"] is not False else " MISMATCH"
+            cells.append("%s %s%s" % (r.system.key, report.fmt_time(entry["median_s"]), mark))
+        results[kname] = row
+        ctx.log("[%2d/%d] %-15s %s" % (n, len(kernels), kname, ", ".join(cells)))
+    return results
+
+
+def _jsonable(v):
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if hasattr(v, "item"):
+        return v.item()
+    return repr(v)
+
+
+def versions(systems):
+    out = {"python": sys.version.split()[0], "numpy": np.__version__,
+           "platform": platform.platform()}
+    for s in systems.values():
+        if s.version:
+            out[s.key] = s.version
+    try:
+        import matplotlib
+        out["matplotlib"] = matplotlib.__version__
+    except ImportError:
+        pass
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    out["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    out["cores"] = os.cpu_count()
+    return out
+
+
+def git_rev():
+    try:
+        p = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h %cd",
+                            "--date=format:%Y-%m-%d %H:%M"], capture_output=True, text=True)
+        return p.stdout.strip()
+    except OSError:
+        return ""
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return [float(x) for x in f.read().split()[:3]]
+    except OSError:
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small inputs, few rounds")
+    ap.add_argument("--only", default="", help="comma-separated kernels to run")
+    ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    args = ap.parse_args()
+    only = [k for k in args.only.split(",") if k]
+    bad = [k for k in only if k not in specs.KERNEL_NAMES]
+    if bad:
+        ap.error("unknown kernel(s): %s" % ", ".join(bad))
+    ctx = Ctx(args)
+    ctx.log("pyjitc bench (%s sizes); output in %s" % ("quick" if ctx.quick else "full", ctx.out))
+    load_before = loadavg()
+    systems = load_systems(ctx)
+
+    ctx.log("timing %d kernels, systems interleaved" % (len(only) or len(specs.KERNELS)))
+    results = run_kernels(ctx, systems, only)
+
+    ctx.log("call overhead (timeit)")
+    number, repeat = (200_000, 3) if ctx.quick else (1_000_000, 5)
+    calls = overheads.call_overhead([systems[k] for k in ORDER if k in systems], number, repeat)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.join(ROOT, "python") + os.pathsep + env.get("PYTHONPATH", "")
+    if ctx.pyjitc:
+        env["PYJITC"] = ctx.pyjitc
+    runs = 3 if ctx.quick else 7
+    ctx.log("start-up of import pyjitc (fresh processes)")
+    mod = systems.get("pyjitc")
+    ext = mod.ns.__file__ if mod is not None and mod.ns is not None else None
+    start = overheads.startup(env, runs, ext)
+    ctx.log("@native: cold first call and cache hit (fresh processes)")
+    native = overheads.native_cache(env, 2 if ctx.quick else 3)
+    if "error" in native:
+        ctx.log("   @native figures skipped: %s" % native["error"].splitlines()[-1][:200])
+
+    data = {
+        "when": time.strftime("%Y-%m-%d %H:%M"), "quick": ctx.quick, "git": git_rev(),
+        "order": ORDER, "versions": versions(systems),
+        "systems": {k: {"label": s.label, "describe": s.describe, "note": s.note,
+                        "exact": s.exact, "build": s.build, "loaded": s.ns is not None}
+                    for k, s in systems.items()},
+        "kernels": results, "kernel_order": [k for k in specs.KERNEL_NAMES if k in results],
+        "call_overhead": calls, "startup": start, "native": native,
+        "loadavg_before": load_before, "loadavg_after": loadavg(),
+        "wall_s": time.perf_counter() - ctx.t0,
+    }
+    os.makedirs(ctx.out, exist_ok=True)
+    with open(os.path.join(ctx.out, "results.json"), "w") as f:
+        json.dump(data, f, indent=1)
+    md = report.markdown(data)
+    with open(os.path.join(ctx.out, "RESULTS.md"), "w") as f:
+        f.write(md)
+    png = report.chart(data, os.path.join(ctx.out, "bench.png"))
+    print()
+    print(report.console(data))
+    ctx.log("wrote %s, results.json%s" % (os.path.join(ctx.out, "RESULTS.md"),
+                                         ", bench.png" if png is True else " (no chart: %s)" % png))
+
+
+if __name__ == "__main__":
+    main()

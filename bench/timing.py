@@ -1,0 +1,161 @@
+"""Interleaved in-process timing of one kernel across systems, and result checks.
+
+Every system gets its own copies of the kernel's array arguments.  Before
+each call they are restored from the pristine inputs (not timed), so every
+call does the same work.  One warm-up call per system (kept as first_call_s:
+it is Numba's compile), then rounds: each system still short of samples makes
+one timed call per round, starting at a different system each round, so a
+burst of load from other processes on the shared machine hits all systems
+alike.  A system stops after max_reps calls, or after min_reps calls that
+add up to budget_s.  The figure reported is the median; min is kept too.
+"""
+
+import gc
+import time
+
+import numpy as np
+
+RTOL = 1e-9      # tolerance for systems that do not promise bit-identical floats
+
+
+class Runner:
+    """One system's live arguments and samples for one kernel."""
+
+    def __init__(self, system, fn, argspec, pristine):
+        self.system = system
+        self.fn = fn
+        self.args = []
+        self.resets = []
+        self.outputs = []           # (argument index, array) compared afterwards
+        for idx, (kind, val) in enumerate(argspec):
+            if kind == "s":
+                self.args.append(val)
+                continue
+            live = pristine[val].copy()
+            self.args.append(live)
+            self.resets.append((live, pristine[val]))
+            if kind == "out":
+                self.outputs.append((idx, live))
+        self.samples = []
+        self.first = None
+        self.ret = None
+        self.error = None
+
+    def call(self):
+        for dst, src in self.resets:
+            np.copyto(dst, src)
+        t0 = time.perf_counter()
+        r = self.fn(*self.args)
+        t1 = time.perf_counter()
+        self.ret = r
+        return t1 - t0
+
+
+def median(v):
+    s = sorted(v)
+    n = len(s)
+    return s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
+
+
+def time_kernel(runners, policy, progress):
+    """Warm-up, then interleaved rounds.  policy(system) -> (min_reps,
+    max_reps, budget_s).  Runners that raise get .error and drop out."""
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        live = []
+        for r in runners:
+            progress("warm-up " + r.system.key)
+            try:
+                r.first = r.call()
+                live.append(r)
+            except Exception as e:  # noqa: BLE001 - a system that cannot run it
+                r.error = "%s: %s" % (type(e).__name__, e)
+        rnd = 0
+        while True:
+            pending = []
+            for r in live:
+                lo, hi, budget = policy(r.system)
+                n = len(r.samples)
+                if n < hi and (n < lo or sum(r.samples) < budget):
+                    pending.append(r)
+            if not pending:
+                break
+            progress("round %d (%d systems)" % (rnd + 1, len(pending)))
+            k = rnd % len(pending)
+            for r in pending[k:] + pending[:k]:
+                try:
+                    r.samples.append(r.call())
+                except Exception as e:  # noqa: BLE001
+                    r.error = "%s: %s" % (type(e).__name__, e)
+                    live.remove(r)
+            rnd += 1
+    finally:
+        if gc_was:
+            gc.enable()
+
+
+def _plain(v):
+    """NumPy scalars (CPython's kernels return np.float64 when they sum array
+    elements) as the Python scalars they stand for."""
+    if v is None or type(v) in (bool, int, float):
+        return v
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def _cmp_scalar(ref, got, exact):
+    """(ok, bit_identical, detail)."""
+    ref, got = _plain(ref), _plain(got)
+    if ref is None or got is None:
+        same = ref is None and got is None
+        return same, same, "" if same else "returned %r, CPython %r" % (got, ref)
+    if isinstance(ref, bool) or isinstance(got, bool) or (
+            isinstance(ref, int) and isinstance(got, int)):
+        same = ref == got and type(ref) is type(got)
+        return same, same, "" if same else "returned %r, CPython %r" % (got, ref)
+    try:
+        r, g = float(ref), float(got)
+    except (TypeError, ValueError):
+        return False, False, "returned %r (%s), CPython %r" % (got, type(got).__name__, ref)
+    if type(ref) is not type(got):
+        return False, False, "returned %s %r, CPython %s %r" % (
+            type(got).__name__, got, type(ref).__name__, ref)
+    same = r == g or (r != r and g != g)
+    if same:
+        return True, True, ""
+    rel = abs(r - g) / max(abs(r), abs(g))
+    ok = (not exact) and rel <= RTOL
+    return ok, False, "returned %r, CPython %r (rel diff %.2g)" % (got, ref, rel)
+
+
+def _cmp_array(ref, got, exact, idx):
+    if ref.shape != got.shape or ref.dtype != got.dtype:
+        return False, False, "arg %d: shape/dtype differ" % idx
+    if np.array_equal(ref, got, equal_nan=ref.dtype.kind == "f"):
+        return True, True, ""
+    nbad = int(np.count_nonzero(ref != got))
+    if ref.dtype.kind != "f":
+        return False, False, "arg %d: %d of %d elements differ" % (idx, nbad, ref.size)
+    diff = np.abs(ref - got)
+    scale = np.maximum(np.abs(ref), np.abs(got))
+    rel = float(np.max(diff / np.where(scale > 0, scale, 1.0)))
+    ok = (not exact) and rel <= RTOL
+    return ok, False, "arg %d: %d of %d elements not bit-identical (max rel diff %.2g)" % (
+        idx, nbad, ref.size, rel)
+
+
+def check(ref, r):
+    """Compares runner r's last result with the CPython runner ref's.
+    Returns {"ok", "bit_identical", "detail"}; ok means bit-identical for
+    systems that promise it, within RTOL otherwise."""
+    exact = r.system.exact
+    oks, bits, details = [], [], []
+    ok, bit, d = _cmp_scalar(ref.ret, r.ret, exact)
+    oks.append(ok), bits.append(bit), details.append(d)
+    for (idx, want), (_, got) in zip(ref.outputs, r.outputs):
+        ok, bit, d = _cmp_array(want, got, exact, idx)
+        oks.append(ok), bits.append(bit), details.append(d)
+    return {"ok": all(oks), "bit_identical": all(bits),
+            "detail": "; ".join(x for x in details if x)}
