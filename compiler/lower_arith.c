@@ -209,6 +209,11 @@ static LLVMValueRef fast(Fn *F, LLVMValueRef v) {
   return v;
 }
 
+static bool const_nonzero_f64(LLVMValueRef v) {
+  LLVMBool loses;
+  return LLVMIsAConstantFP(v) && LLVMConstRealGetDouble(v, &loses) != 0.0;
+}
+
 static LLVMValueRef float_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, Node *bn) {
   LLVMBuilderRef B = F->b;
   LLVMTypeRef d = F->L->t_f64;
@@ -218,7 +223,7 @@ static LLVMValueRef float_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, No
   case OP_SUB: return fast(F, LLVMBuildFSub(B, a, b, ""));
   case OP_MUL: return fast(F, LLVMBuildFMul(B, a, b, ""));
   case OP_DIV:
-    if (!LLVMIsAConstantFP(b))
+    if (!const_nonzero_f64(b))
       fn_check_pjm(F, LLVMBuildFCmp(B, LLVMRealOEQ, b, fn_f64(F, 0.0), ""), PJM_FLOAT_DIV_ZERO);
     return fast(F, LLVMBuildFDiv(B, a, b, ""));
   case OP_FLOORDIV: return fn_call_pjm(F, RT_pjm_floordiv_f64, args, 2, d);

@@ -136,6 +136,10 @@ def rnd2(x: float, n: int) -> float:
     return round(x, n)
 
 @native
+def fdiv_consts(x: float) -> tuple[float, float]:
+    return x / 4.0, x / 0.0
+
+@native
 def notx(x: int) -> bool:
     return not x
 '''
@@ -216,3 +220,8 @@ def test_no_fma_contraction(mods):
 def test_mixed_int_float(mods):
     for a, b in itertools.product([0, 1, -3, 2**53 + 1, 2**63 - 1], [0.0, 1.5, -2.0, float("nan")]):
         same_call(mods, "mixed", a, b)
+
+
+def test_float_div_by_constant_zero(mods):
+    for x in [1.0, 0.0, float("nan")]:
+        same_call(mods, "fdiv_consts", x)
