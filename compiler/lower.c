@@ -660,7 +660,53 @@ static bool param_assigned(NodeList *body, int k) {
   return false;
 }
 
-static void lower_body(Lower *L, int idx) {
+/* ------------------------------------------------------------ call graph */
+
+static void mark_calls(Lower *L, Node *n, bool *row) {
+  if (!n)
+    return;
+  if (n->kind == ND_CALL && n->callee)
+    row[lower_func_index(L, n->callee)] = true;
+  mark_calls(L, n->a, row);
+  mark_calls(L, n->b, row);
+  mark_calls(L, n->c, row);
+  for (int i = 0; i < n->list.len; i++)
+    mark_calls(L, n->list.data[i], row);
+  for (int i = 0; i < n->list2.len; i++)
+    mark_calls(L, n->list2.data[i], row);
+}
+
+/* reach[g*n + h]: g calls h directly or through others.  A call from f to g
+ * with g reaching f is recursion and counts toward the depth limit. */
+static bool *call_closure(Lower *L) {
+  int n = L->prog->funcs.len;
+  bool *r = ARENA_ARRAY(L->arena, bool, (size_t)n * (size_t)n + 1);
+  for (int g = 0; g < n; g++) {
+    Node *fn = L->prog->funcs.data[g]->func;
+    for (int i = 0; fn && i < fn->list2.len; i++)
+      mark_calls(L, fn->list2.data[i], r + (size_t)g * (size_t)n);
+  }
+  for (int k = 0; k < n; k++)
+    for (int i = 0; i < n; i++)
+      if (r[(size_t)i * n + k])
+        for (int j = 0; j < n; j++)
+          if (r[(size_t)k * n + j])
+            r[(size_t)i * n + j] = true;
+  return r;
+}
+
+static LLVMValueRef depth_global(Lower *L) {
+  LLVMValueRef g = LLVMGetNamedGlobal(L->mod, "pyjitc.depth");
+  if (g)
+    return g;
+  g = LLVMAddGlobal(L->mod, L->t_i32, "pyjitc.depth");
+  LLVMSetInitializer(g, LLVMConstInt(L->t_i32, 0, 0));
+  LLVMSetThreadLocal(g, 1);
+  LLVMSetLinkage(g, LLVMInternalLinkage);
+  return g;
+}
+
+static void lower_body(Lower *L, int idx, const bool *reach) {
   const FuncInst *f = L->prog->funcs.data[idx];
   Fn F = {0};
   F.L = L;
@@ -670,6 +716,9 @@ static void lower_body(Lower *L, int idx) {
   F.boundscheck = opt_boundscheck(L, f);
   F.overflowcheck = L->opt->overflowcheck && !(f->flags & FN_OVERFLOWCHECK_OFF);
   F.fastmath = L->opt->fastmath || (f->flags & FN_FASTMATH);
+  F.self = idx;
+  F.reach = reach;
+  F.depth = depth_global(L);
   F.line = f->func ? f->func->span.line : 0;
   F.alloca_bb = fn_block(&F, "entry");
   LLVMBasicBlockRef body_bb = fn_block(&F, "body");
@@ -738,6 +787,7 @@ static void lower_body(Lower *L, int idx) {
 }
 
 void lower_bodies(Lower *L) {
+  const bool *reach = call_closure(L);
   for (int i = 0; i < L->prog->funcs.len; i++)
-    lower_body(L, i);
+    lower_body(L, i, reach);
 }

@@ -8,6 +8,11 @@
 
 /* ------------------------------------------------------- compiled callees */
 
+/* Nested recursive native calls allowed before RecursionError: CPython's
+ * default limit; native frames are small, so the 8 MB (main) or default
+ * thread stacks hold this many easily. */
+#define PJ_MAX_NATIVE_DEPTH 1000
+
 static int param_index(const FuncInst *g, const char *name) {
   for (int j = 0; j < g->nparams; j++)
     if (g->params[j]->name == name || strcmp(g->params[j]->name, name) == 0)
@@ -51,7 +56,20 @@ static LLVMValueRef call_compiled(Fn *F, Node *n) {
     out = fn_alloca(F, rty, "ret");
     args[na++] = out;
   }
+  /* Recursion (g can call back into this function): a thread-local depth
+   * count, so runaway recursion is CPython's RecursionError and not a crash
+   * of the native stack. */
+  bool recursive = F->reach[(size_t)gi * (size_t)L->prog->funcs.len + (size_t)F->self];
+  LLVMValueRef depth = NULL;
+  if (recursive) {
+    depth = LLVMBuildLoad2(F->b, L->t_i32, F->depth, "depth");
+    fn_check_msg(F, LLVMBuildICmp(F->b, LLVMIntSGE, depth, fn_i32(F, PJ_MAX_NATIVE_DEPTH), ""),
+                 PJRT_RECURSION, "maximum recursion depth exceeded");
+    LLVMBuildStore(F->b, LLVMBuildAdd(F->b, depth, fn_i32(F, 1), ""), F->depth);
+  }
   LLVMValueRef st = LLVMBuildCall2(F->b, L->impl_ty[gi], L->impl_fn[gi], args, na, "");
+  if (recursive)
+    LLVMBuildStore(F->b, depth, F->depth);
   LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(F->b, LLVMIntNE, st, fn_i32(F, 0), ""));
   fn_raise_done(F, ok); /* the callee raised: add this frame, return -1 */
   if (!out)

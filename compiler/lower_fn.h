@@ -43,6 +43,9 @@ typedef struct Fn {
   LoopCtx *loop;
   int line;                     /* line for traceback entries */
   bool boundscheck, overflowcheck, fastmath;
+  int self;                     /* index of f in prog->funcs */
+  const bool *reach;            /* reach[g * nfuncs + h]: g can call h (transitively) */
+  LLVMValueRef depth;           /* thread-local native call depth (recursive calls only) */
   LLVMValueRef file_str, name_str;
 } Fn;
 

@@ -116,3 +116,34 @@ def test_bool_arith(mods):
     for a in [False, True]:
         for b in [False, True]:
             same_call(mods, "bool_arith", a, b)
+
+
+REC = '''
+@native
+def down(n: int) -> int:
+    if n == 0:
+        return 0
+    return down(n - 1) + 1
+
+@native
+def even(n: int) -> bool:
+    if n == 0:
+        return True
+    return odd(n - 1)
+
+@native
+def odd(n: int) -> bool:
+    if n == 0:
+        return False
+    return even(n - 1)
+'''
+
+
+def test_recursion_depth():
+    mods = build(REC)
+    for n in [0, 1, 500, 900]:
+        same_call(mods, "down", n)
+        same_call(mods, "even", n)
+    # runaway recursion: CPython's RecursionError, not a crash of the native stack
+    same_call(mods, "down", 10**6)
+    same_call(mods, "odd", 10**6)
