@@ -18,13 +18,16 @@ import tempfile
 import time
 import timeit
 
+import peers
 import timing
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _per_call(f, a, b, number, repeat):
-    t = timeit.Timer("f(a, b)", setup="f = _f; a = _a; b = _b",
+    # CPU time, best of `repeat`: the machine is shared, and a loop preempted
+    # by another process's time slice would only inflate wall time
+    t = timeit.Timer("f(a, b)", setup="f = _f; a = _a; b = _b", timer=time.process_time,
                      globals={"_f": f, "_a": a, "_b": b})
     return min(t.repeat(repeat=repeat, number=number)) / number
 
@@ -41,7 +44,8 @@ def call_overhead(systems, number, repeat):
         f = s.fn("add")
         if f is not None and s.key != "cpython":
             callees.append(("%s add(1, 2)" % s.label, f, 1, 2))
-    empty = min(timeit.Timer("pass").repeat(repeat=repeat, number=number)) / number
+    empty = min(timeit.Timer("pass", timer=time.process_time).repeat(
+        repeat=repeat, number=number)) / number
     out = []
     for label, f, a, b in callees:
         try:
@@ -54,12 +58,17 @@ def call_overhead(systems, number, repeat):
     return out
 
 
-def _child(args, env=None, cwd=None):
+def _child(args, env=None, cwd=None, cpu=None):
+    """Runs python3 ARGS; returns (wall seconds, CompletedProcess).  With a
+    list as cpu, appends the child's CPU seconds (user + sys) to it."""
     e = dict(os.environ)
     e.update(env or {})
+    c0 = peers.children_cpu()
     t0 = time.perf_counter()
     p = subprocess.run([sys.executable] + args, capture_output=True, text=True, env=e, cwd=cwd)
     wall = time.perf_counter() - t0
+    if cpu is not None:
+        cpu.append(peers.children_cpu() - c0)
     if p.returncode != 0:
         raise RuntimeError((p.stdout + p.stderr).strip()[-1500:])
     return wall, p
@@ -84,13 +93,18 @@ def startup(env, runs, ext_path=None):
     """Start-up of `import pyjitc` (and of the compiled kernels module)."""
     out = {}
     try:
-        bare = timing.median([_child(["-c", "pass"], env)[0] for _ in range(runs)])
-        imp = timing.median([_child(["-c", "import pyjitc"], env)[0] for _ in range(runs)])
+        bare_cpu, imp_cpu = [], []
+        bare = timing.median([_child(["-c", "pass"], env, cpu=bare_cpu)[0] for _ in range(runs)])
+        imp = timing.median([_child(["-c", "import pyjitc"], env, cpu=imp_cpu)[0]
+                             for _ in range(runs)])
         cum = [_importtime_us(_child(["-X", "importtime", "-c", "import pyjitc"], env)[1].stderr,
                               "pyjitc") for _ in range(runs)]
         cum = [c for c in cum if c is not None]
         out = {"bare_python_wall_s": bare, "import_pyjitc_wall_s": imp,
                "import_pyjitc_delta_s": imp - bare,
+               "bare_python_cpu_s": timing.median(bare_cpu),
+               "import_pyjitc_cpu_s": timing.median(imp_cpu),
+               "import_pyjitc_cpu_delta_s": timing.median(imp_cpu) - timing.median(bare_cpu),
                "importtime_pyjitc_s": timing.median(cum) * 1e-6 if cum else None}
         if ext_path:
             code = ("import sys, time, importlib.util, importlib.machinery\n"
@@ -125,17 +139,24 @@ def sum_squares(x: f64[:]) -> float:
 '''
 
 NATIVE_CHILD = '''
-import json, sys, time, array
+import json, sys, time, array, resource
+def cpu():
+    a = resource.getrusage(resource.RUSAGE_SELF)
+    b = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 t0 = time.perf_counter()
 import natmod
 t1 = time.perf_counter()
 x = array.array("d", [0.5] * 1000)
+c1 = cpu()
 r = natmod.sum_squares(x)
+c2 = cpu()
 t2 = time.perf_counter()
 natmod.sum_squares(x)
 t3 = time.perf_counter()
 ok = r == sum(v * v for v in x) and type(natmod.sum_squares).__name__ != "function"
 print(json.dumps({"import_s": t1 - t0, "first_call_s": t2 - t1, "steady_call_s": t3 - t2,
+                  "first_call_cpu_s": c2 - c1,
                   "compiled": ok, "type": type(natmod.sum_squares).__name__}))
 '''
 
@@ -169,6 +190,8 @@ def native_cache(env, runs):
         def med(rows, k):
             return timing.median([r[k] for r in rows])
         return {"cold_first_call_s": med(cold, "first_call_s"),
+                "cold_first_call_cpu_s": med(cold, "first_call_cpu_s"),
+                "hit_first_call_cpu_s": med(hit, "first_call_cpu_s"),
                 "cold_import_s": med(cold, "import_s"),
                 "hit_first_call_s": med(hit, "first_call_s"),
                 "hit_import_s": med(hit, "import_s"),

@@ -18,6 +18,7 @@ import importlib.util
 import json
 import math
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -57,10 +58,23 @@ def _load_ext(modname, path):
     return mod
 
 
-def _run(cmd, cwd=None, env=None):
+def children_cpu():
+    """CPU seconds (user + sys) used so far by finished child processes."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _run(cmd, cwd=None, env=None, cpu=None):
+    """Runs cmd; returns (CompletedProcess, wall seconds).  With a list as
+    cpu, appends the child's CPU seconds to it (runs are sequential, so the
+    RUSAGE_CHILDREN delta is this child's)."""
+    c0 = children_cpu()
     t0 = time.perf_counter()
     p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    return p, time.perf_counter() - t0
+    dt = time.perf_counter() - t0
+    if cpu is not None:
+        cpu.append(children_cpu() - c0)
+    return p, dt
 
 
 def _tail(p, n=1500):
@@ -124,9 +138,10 @@ def _pyjitc_build(ctx, outdir, extra, repeats):
     cmd = [ctx.pyjitc, "build", "-v", "--only", ",".join(specs.COMPILED_NAMES),
            os.path.join(HERE, "kernels.py"), "-o", outdir] + extra
     walls = []
+    cpus = []
     phases = []
     for _ in range(repeats):
-        p, dt = _run(cmd)
+        p, dt = _run(cmd, cpu=cpus)
         if p.returncode != 0:
             return None, "exit %d: %s\n%s" % (p.returncode, " ".join(cmd), _tail(p))
         walls.append(dt)
@@ -139,6 +154,7 @@ def _pyjitc_build(ctx, outdir, extra, repeats):
         return None, "no module written at " + path
     mid = sorted(range(len(walls)), key=walls.__getitem__)[len(walls) // 2]
     return path, {"wall_s": walls[mid], "wall_min_s": min(walls), "walls_s": walls,
+                  "cpu_s": cpus[mid], "cpu_min_s": min(cpus),
                   "phases_ms": phases[mid], "command": " ".join(cmd)}
 
 

@@ -59,7 +59,7 @@ KERNELS = [
                _s(80, 20), ("s", (0.001, 0.001))]),
     ("matmul", [("in", "mm_a"), ("in", "mm_b"), ("out", "mm_c")]),
     ("jacobi", [("out", "jac_u"), ("out", "jac_u"), _s(20, 10)]),
-    ("spectral_norm", [("out", "sn_work"), ("out", "sn_work"), ("out", "sn_work"),
+    ("spectral_norm", [("out", "sn_work"), ("out", "sn_work"), ("tmp", "sn_work"),
                        _s(10, 5)]),
     ("prefix_sum", [("out", "prefix_x")]),
     ("histogram", [("in", "hist_data"), ("s", (-3.0, -3.0)), ("s", (3.0, 3.0)),

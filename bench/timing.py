@@ -37,6 +37,7 @@ class Runner:
             if kind == "out":
                 self.outputs.append((idx, live))
         self.samples = []
+        self.cpu = []
         self.first = None
         self.ret = None
         self.error = None
@@ -44,10 +45,13 @@ class Runner:
     def call(self):
         for dst, src in self.resets:
             np.copyto(dst, src)
+        c0 = time.process_time()
         t0 = time.perf_counter()
         r = self.fn(*self.args)
         t1 = time.perf_counter()
+        c1 = time.process_time()
         self.ret = r
+        self.last_cpu = c1 - c0
         return t1 - t0
 
 
@@ -86,6 +90,7 @@ def time_kernel(runners, policy, progress):
             for r in pending[k:] + pending[:k]:
                 try:
                     r.samples.append(r.call())
+                    r.cpu.append(r.last_cpu)
                 except Exception as e:  # noqa: BLE001
                     r.error = "%s: %s" % (type(e).__name__, e)
                     live.remove(r)
