@@ -268,10 +268,14 @@ static Node *dummy(Parser *P, Span sp) {
 }
 static bool is_dummy(const Node *n) { return n->kind == ND_NONE && n->flags == -1; }
 
-/* Nesting guard: malformed input must not overflow the C stack. */
+/* Depth guard: no input may overflow the C stack, here or in the later
+ * stages that walk the tree recursively.  Brackets, unary operators, blocks
+ * and each operator of a left-associative chain (a + b + c ...) count. */
+enum { MAX_DEPTH = 1000 };
 static bool enter(Parser *P) {
-  if (P->depth >= 200) {
-    fail(P, cur(P)->span, "too many nested expressions or blocks (the limit is 200)");
+  if (P->depth >= MAX_DEPTH) {
+    fail(P, cur(P)->span, "expression or block nested too deeply (more than %d levels of "
+                          "brackets, operators or blocks); split it up", MAX_DEPTH);
     return false;
   }
   P->depth++;
@@ -804,10 +808,11 @@ static Node *binop(Parser *P, Op op, Node *l, Node *r, Span start) {
 static Node *parse_power(Parser *P) {
   Span start = cur(P)->span;
   Node *l = parse_await(P);
-  if (!at(P, TK_DOUBLESTAR) || P->panic)
+  if (!at(P, TK_DOUBLESTAR) || P->panic || !enter(P))
     return l;
   advance(P);
   Node *r = parse_factor(P);
+  leave(P);
   return binop(P, OP_POW, l, r, start);
 }
 
@@ -839,18 +844,20 @@ typedef struct BinLevel {
 static Node *parse_binlevel(Parser *P, const BinLevel *lv) {
   Span start = cur(P)->span;
   Node *l = lv->next(P);
+  int chained = 0;
   for (;;) {
-    if (P->panic)
-      return l;
     int i = 0;
     while (i < 5 && lv->tok[i] && !at(P, lv->tok[i]))
       i++;
-    if (i == 5 || !lv->tok[i])
-      return l;
+    if (P->panic || i == 5 || !lv->tok[i] || !enter(P))
+      break;
+    chained++; /* each operator deepens the left-nested tree */
     advance(P);
     Node *r = lv->next(P);
     l = binop(P, lv->op[i], l, r, start);
   }
+  P->depth -= chained;
+  return l;
 }
 
 /* term = term ('*' | '/' | '//' | '%' | '@') factor | factor */
