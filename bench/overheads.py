@@ -144,6 +144,7 @@ def cpu():
     a = resource.getrusage(resource.RUSAGE_SELF)
     b = resource.getrusage(resource.RUSAGE_CHILDREN)
     return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+c0 = cpu()
 t0 = time.perf_counter()
 import natmod
 t1 = time.perf_counter()
@@ -156,7 +157,7 @@ natmod.sum_squares(x)
 t3 = time.perf_counter()
 ok = r == sum(v * v for v in x) and type(natmod.sum_squares).__name__ != "function"
 print(json.dumps({"import_s": t1 - t0, "first_call_s": t2 - t1, "steady_call_s": t3 - t2,
-                  "first_call_cpu_s": c2 - c1,
+                  "first_call_cpu_s": c2 - c1, "import_cpu_s": c1 - c0,
                   "compiled": ok, "type": type(natmod.sum_squares).__name__}))
 '''
 
@@ -192,6 +193,7 @@ def native_cache(env, runs):
         return {"cold_first_call_s": med(cold, "first_call_s"),
                 "cold_first_call_cpu_s": med(cold, "first_call_cpu_s"),
                 "hit_first_call_cpu_s": med(hit, "first_call_cpu_s"),
+                "hit_import_cpu_s": med(hit, "import_cpu_s"),
                 "cold_import_s": med(cold, "import_s"),
                 "hit_first_call_s": med(hit, "first_call_s"),
                 "hit_import_s": med(hit, "import_s"),

@@ -92,7 +92,9 @@ def _cached_dir(ctx, tag, parts):
     meta = os.path.join(d, "built.json")
     if os.path.exists(meta):
         with open(meta) as f:
-            return d, json.load(f)
+            facts = json.load(f)
+        facts["cached"] = True
+        return d, facts
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     return d, None

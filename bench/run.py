@@ -104,7 +104,8 @@ def load_systems(ctx):
         if s.ns is None:
             ctx.log("   SKIPPED %s: %s" % (s.label, s.note))
         elif s.build.get("wall_s") is not None:
-            ctx.log("   built in %.2f s" % s.build["wall_s"])
+            ctx.log("   built in %.2f s%s" % (s.build["wall_s"], " (cached build, reused)"
+                                                if s.build.get("cached") else ""))
     return systems
 
 
@@ -215,16 +216,38 @@ def loadavg():
         return None
 
 
+def write_reports(data, out):
+    with open(os.path.join(out, "RESULTS.md"), "w") as f:
+        f.write(report.markdown(data))
+    png = report.chart(data, os.path.join(out, "bench.png"))
+    print()
+    print(report.console(data))
+    return png
+
+
+def rerender(out):
+    with open(os.path.join(out, "results.json")) as f:
+        data = json.load(f)
+    png = write_reports(data, out)
+    print("rewrote %s%s" % (os.path.join(out, "RESULTS.md"),
+                            ", bench.png" if png is True else " (no chart: %s)" % png))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small inputs, few rounds")
     ap.add_argument("--only", default="", help="comma-separated kernels to run")
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite RESULTS.md and bench.png from OUT/results.json, measure nothing")
     args = ap.parse_args()
     only = [k for k in args.only.split(",") if k]
     bad = [k for k in only if k not in specs.KERNEL_NAMES]
     if bad:
         ap.error("unknown kernel(s): %s" % ", ".join(bad))
+    if args.report_only:
+        rerender(os.path.abspath(args.out))
+        return
     ctx = Ctx(args)
     ctx.log("pyjitc bench (%s sizes); output in %s" % ("quick" if ctx.quick else "full", ctx.out))
     load_before = loadavg()
@@ -264,12 +287,7 @@ def main():
     os.makedirs(ctx.out, exist_ok=True)
     with open(os.path.join(ctx.out, "results.json"), "w") as f:
         json.dump(data, f, indent=1)
-    md = report.markdown(data)
-    with open(os.path.join(ctx.out, "RESULTS.md"), "w") as f:
-        f.write(md)
-    png = report.chart(data, os.path.join(ctx.out, "bench.png"))
-    print()
-    print(report.console(data))
+    png = write_reports(data, ctx.out)
     ctx.log("wrote %s, results.json%s" % (os.path.join(ctx.out, "RESULTS.md"),
                                          ", bench.png" if png is True else " (no chart: %s)" % png))
 
