@@ -437,7 +437,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   pj_ir_free(L->ir);
+  printf("%s\n", so); /* before arena_free: `so` lives in the arena */
   arena_free(&h.a);
-  printf("%s\n", so);
   return 0;
 }
