@@ -129,3 +129,11 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all test install deps clean
+
+# ---- random-program differential testing against CPython (fuzzdiff/):
+#      `make fuzz-diff COUNT=500` or `make fuzz-diff SECONDS=300` [START=seed JOBS=2]
+fuzz-diff: all
+	PYTHONPATH=$(CURDIR)/python:$(CURDIR) $(PYTHON) -m fuzzdiff \
+	    $(if $(SECONDS),--seconds $(SECONDS),--count $(or $(COUNT),200)) \
+	    --start $(or $(START),0) --jobs $(or $(JOBS),2) --pyjitc $(CURDIR)/$(B)/pyjitc
+.PHONY: fuzz-diff

@@ -378,9 +378,12 @@ class Func:
         self.name, self.params, self.ret, self.body, self.native = name, params, ret, body, native
 
     def lines(self, mode):
-        out = ["@native"] if self.native else []
-        ps = ", ".join(f"{n}: {t}" for n, t in self.params)
-        out.append(f"def {self.name}({ps}) -> {self.ret}:")
+        if self.native:
+            ps = ", ".join(f"{n}: {t}" for n, t in self.params)
+            out = ["@native", f"def {self.name}({ps}) -> {self.ret}:"]
+        else:   # an unannotated helper: pyjitc specializes it per call site
+            ps = ", ".join(n for n, _ in self.params)
+            out = [f"def {self.name}({ps}):"]
         out.extend(render_block(self.body, mode, 1))
         return out
 

@@ -105,8 +105,21 @@ class Gen:
             return self.float_expr(sc, d)
         return self.bool_expr(sc, d)
 
+    def divisor(self, e, ty):
+        """Mostly nonzero: `e or 1` (a zero divisor in ~1 of 4 programs' divisions)."""
+        if self.chance(0.7):
+            return BoolOp("or", e, Const("1" if ty == "int" else "1.0", ty), ty)
+        return e
+
+    def callables(self, sc):
+        fs = [f for f in self.funcs if self.can_call(f, sc)]
+        rec = getattr(sc, "rec", None)
+        if rec is not None and sc.rec_sites < 2 and sc.loops == 0:
+            fs.append(rec)
+        return fs
+
     def user_call(self, ty, sc, d):
-        cands = [f for f in self.funcs if f.ret == ty and self.can_call(f, sc)]
+        cands = [f for f in self.callables(sc) if f.ret == ty]
         if not cands:
             return None
         f = self.pick(cands)
@@ -117,7 +130,14 @@ class Gen:
 
     def call_args(self, f, sc, d):
         args = []
-        for _, t in f.params:
+        if f is getattr(sc, "rec", None):
+            sc.rec_sites += 1
+        for k, (_, t) in enumerate(f.params):
+            if f is getattr(sc, "rec", None) and k == 0:
+                # the depth parameter: recursion stays shallow whatever the caller passes
+                args.append(BinOp("-", Call("min", [Var("depth", "int"), Const("4", "int")], "int"),
+                                  Const("1", "int"), "int"))
+                continue
             if is_array(t):
                 args.append(Var(self.pick(sc.of_type(t)), t))
             else:
@@ -163,6 +183,8 @@ class Gen:
                      if self.chance(0.6) else self.expr("int", sc, d - 1))
             else:
                 r = self.expr("int", sc, d - 1)
+            if op in ("//", "%"):
+                r = self.divisor(r, "int")
             if op in ("+", "-", "*", "&") and self.chance(0.08):
                 r = self.expr("bool", sc, d - 1)   # bool takes part as int
             return BinOp(op, l, r, "int")
@@ -206,7 +228,10 @@ class Gen:
             if op == "/" and y < 0.2:
                 return BinOp("/", self.expr("int", sc, d - 1), self.expr("int", sc, d - 1), "float")
             lt, rt = ("float", "float") if y < 0.7 else self.pick([("float", "int"), ("int", "float")])
-            return BinOp(op, self.expr(lt, sc, d - 1), self.expr(rt, sc, d - 1), "float")
+            r = self.expr(rt, sc, d - 1)
+            if op in ("/", "//", "%"):
+                r = self.divisor(r, rt)
+            return BinOp(op, self.expr(lt, sc, d - 1), r, "float")
         if x < 0.44:
             return Unary(self.pick(["-", "+"]), self.expr("float", sc, d - 1), "float")
         if x < 0.62:
@@ -310,6 +335,7 @@ class Gen:
         return out
 
     def stmt(self, sc, depth, loops):
+        sc.loops = loops
         x = self.r.random()
         nest_ok = depth < 3
         if x < 0.22:
@@ -368,7 +394,7 @@ class Gen:
         if x < 0.93:
             return Assert(self.cond(sc, 2), self.pick(["", "fz assert"]))
         if x < 0.97:
-            cands = [f for f in self.funcs if self.can_call(f, sc)]
+            cands = self.callables(sc)
             if cands:
                 f = self.pick(cands)
                 return ExprStmt(Call(f.name, self.call_args(f, sc, 2), f.ret))
@@ -425,9 +451,14 @@ class Gen:
         return Return(None if sc.ret == "None" else self.expr(sc.ret, sc, 3))
 
     # ------------------------------------------------------------ functions
-    def func(self, name, arr_pool):
+    def func(self, name, arr_pool, native=True):
         sc = Scope()
+        sc.rec_sites, sc.loops = 0, 0
         params = []
+        recursive = native and self.chance(0.2)
+        if recursive:
+            params.append(("depth", "int"))
+            sc.vars["depth"] = "int"
         for k in range(self.r.randint(1, 4)):
             t = self.pick(["int", "int", "float", "float", "bool"] + arr_pool * 2)
             pn = f"p{k}"
@@ -437,6 +468,11 @@ class Gen:
                 sc.assignable.append(pn)
         ret = self.pick(["int", "int", "float", "float", "bool", "None"])
         sc.ret = ret
+        f = Func(name, params, ret, [], native)
+        guard = []
+        if recursive:
+            guard = [If([Compare(["<="], [Var("depth", "int"), Const("0", "int")])], [[self.ret_stmt(sc)]], [])]
+            sc.rec = f   # self-calls pass min(depth, 4) - 1: at most 4 levels below any call
         for _ in range(self.r.randint(1, 3)):
             ty = self.pick(["int", "float", "bool", "int", "float"])
             nm = self.local(sc, ty, self.expr(ty, sc, 2) if self.chance(0.5) else None)
@@ -445,7 +481,8 @@ class Gen:
         for _ in range(self.r.randint(2, 6)):
             body.append(self.stmt(sc, 0, 0))
         body.append(self.ret_stmt(sc))
-        return Func(name, params, ret, sc.decls + body)
+        f.body = guard + sc.decls + body
+        return f
 
     def program(self):
         for k in range(self.r.randint(0, 3)):
@@ -457,9 +494,13 @@ class Gen:
         pool = self.r.sample(ARRAY_TYPES, self.r.randint(1, 3))
         nf = self.r.randint(1, 4)
         for k in reversed(range(nf)):
-            self.funcs.insert(0, self.func(f"f{k}", pool))
+            # later functions are sometimes unannotated helpers (specialized per call site)
+            helper = k > 0 and self.chance(0.25)
+            self.funcs.insert(0, self.func(f"h{k}" if helper else f"f{k}", pool, not helper))
         calls = []
         for f in self.funcs:
+            if not f.native:
+                continue
             for _ in range(self.r.randint(1, 3)):
                 calls.append({"fn": f.name, "args": self.driver_args(f)})
         self.r.shuffle(calls)

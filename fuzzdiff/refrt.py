@@ -35,6 +35,8 @@ def _ck(v):
 
 
 def _ipow(a, b):
+    if b < 0 and a == 0:   # CPython's own exception for 0 ** -n, which pyjitc keeps
+        raise ZeroDivisionError("0.0 cannot be raised to a negative power")
     if b < 0:
         raise ValueError(NEG_POW_MSG)
     if a in (0, 1) or b == 0:

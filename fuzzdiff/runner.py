@@ -84,12 +84,23 @@ def _build(pyjitc, src, out, timeout):
 
 def run_program(prog, pyjitc=DEFAULT_PYJITC, timeout=30, keep_dir=None):
     """Builds and runs `prog` (a gen.Program); returns the first non-ok Result or ok."""
+    return run_sources(prog.source("plain"), prog.source("ref"), prog.calls, pyjitc, timeout, keep_dir)
+
+
+def run_saved(d, pyjitc=DEFAULT_PYJITC, timeout=30):
+    """Runs a saved program directory (prog.py, prog_ref.py, driver.json)."""
+    d = pathlib.Path(d)
+    return run_sources((d / "prog.py").read_text(), (d / "prog_ref.py").read_text(),
+                       json.loads((d / "driver.json").read_text()), pyjitc, timeout)
+
+
+def run_sources(plain, ref, calls, pyjitc=DEFAULT_PYJITC, timeout=30, keep_dir=None):
     d = pathlib.Path(keep_dir or tempfile.mkdtemp(prefix="fuzzdiff-"))
     try:
         d.mkdir(parents=True, exist_ok=True)
-        (d / "prog.py").write_text(prog.source("plain"))
-        (d / "prog_ref.py").write_text(prog.source("ref"))
-        (d / "driver.json").write_text(json.dumps(prog.calls))
+        (d / "prog.py").write_text(plain)
+        (d / "prog_ref.py").write_text(ref)
+        (d / "driver.json").write_text(json.dumps(calls))
         out = d / "out"
         out.mkdir(exist_ok=True)
         bad = _build(pyjitc, d / "prog.py", out, 120)
