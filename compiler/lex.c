@@ -313,7 +313,7 @@ static int m_string_prefix(Line ln, size_t p) {
     int c = at(ln, p + k);
     if (c == '\'' || c == '"') {
       if (k < 2)
-        return k == 0 || strchr("brufBRUF", pre[0]) ? k : -1;
+        return k; /* "" or one of b r u f (checked below as it was read) */
       char a = (char)(pre[0] | 0x20), b = (char)(pre[1] | 0x20);
       bool ok = (a == 'b' && b == 'r') || (a == 'r' && b == 'b') || (a == 'f' && b == 'r') ||
                 (a == 'r' && b == 'f');
@@ -654,7 +654,12 @@ static void scan_tokens(Lexer *L, size_t pos) {
     size_t s = m.start, e = m.end;
     switch (m.kind) {
     case PT_NONE:
-      /* one character (not byte), at pos: before any skipped whitespace */
+      /* tokenize emits one character at pos, *before* the skipped
+       * whitespace, then retries from the next one; each retry skips to the
+       * same failing character, so the whole run is done here at once (this
+       * keeps a long run of blanks before a stray character linear). */
+      for (; pos < s; pos++)
+        emit(L, TK_ERRORTOKEN, pos, pos + 1);
       e = pos + 1;
       while (e < ln.len && ((unsigned char)ln.s[e] & 0xC0) == 0x80)
         e++;
@@ -881,11 +886,13 @@ static bool lookup_encoding(const char *name, size_t n, Encoding *enc) {
   static const char *const ascii[] = {"ascii", "us_ascii", "646", "us", "cp367", "csascii",
                                       "ibm367", "iso646_us", "iso_ir_6", "ansi_x3.4_1968",
                                       "ansi_x3_4_1968", "ansi_x3.4_1986", "iso_646.irv_1991", NULL};
-  /* tokenize's _get_normal_name: "utf-8-*" and "latin-1-*" style names. */
+  /* tokenize's _get_normal_name maps "utf-8-*", "latin-1-*", "iso-8859-1-*"
+   * and "iso-latin-1(-*)" itself (looking at the first 12 characters). */
   if (strncmp(norm, "utf_8_", 6) == 0 || name_in(norm, utf8))
     *enc = ENC_UTF8;
   else if (strncmp(norm, "latin_1_", 8) == 0 || strncmp(norm, "iso_8859_1_", 11) == 0 ||
-           strncmp(norm, "iso_latin_1", 11) == 0 || name_in(norm, latin1))
+           strcmp(norm, "iso_latin_1") == 0 || strncmp(norm, "iso_latin_1_", 12) == 0 ||
+           name_in(norm, latin1))
     *enc = ENC_LATIN1;
   else if (name_in(norm, ascii))
     *enc = ENC_ASCII;

@@ -1,0 +1,3 @@
+#coding:
+# coding: latin1
+é=1
