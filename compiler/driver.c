@@ -104,6 +104,17 @@ static const char *absolute_path(Compilation *c, const char *path) {
   return path;
 }
 
+/* A missing or unwritable output directory is the user's to fix (exit 1),
+ * not an internal failure of the link. */
+static bool output_dir_writable(Compilation *c, const char *out) {
+  char *copy = arena_strdup(&c->arena, out);
+  const char *dir = dirname(copy);
+  if (access(dir, W_OK | X_OK) == 0)
+    return true;
+  fprintf(stderr, "pyjitc: error: cannot write the module into '%s': %s\n", dir, strerror(errno));
+  return false;
+}
+
 /* lower -> emit -> link.  The object goes to a private temporary file. */
 static int build(Compilation *c, const Program *prog) {
   const char *modname = module_name_of(c);
@@ -113,6 +124,9 @@ static int build(Compilation *c, const Program *prog) {
                     "(set PYJITC_RUNTIME or reinstall)\n");
     return PJ_EXIT_INTERNAL;
   }
+  const char *out = output_path(c, modname, PJ_EXT_SUFFIX);
+  if (!output_dir_writable(c, out))
+    return PJ_EXIT_USER;
   Str terr = {0};
   if (emit_check_target(c->opt, &terr)) {
     fprintf(stderr, "pyjitc: %s\n(run `pyjitc --help` for usage)\n", terr.buf);
@@ -143,7 +157,7 @@ static int build(Compilation *c, const Program *prog) {
   pj_ir_free(ir);
   phase_done(c, "emit");
   if (rc == 0) {
-    rc = link_module(&c->arena, obj, runtime, output_path(c, modname, PJ_EXT_SUFFIX), &err);
+    rc = link_module(&c->arena, obj, runtime, out, &err);
     phase_done(c, "link");
   }
   unlink(obj);

@@ -11,7 +11,8 @@
  *   - returns 0 on success, -1 with a Python exception set (after
  *     pjrt_raise_* and pjrt_add_traceback).  Native code never holds the GIL
  *     assumption: it may run with the GIL released.
- * The METH_FASTCALL wrapper `SYMBOL` (lower_boundary.c) converts arguments,
+ * The METH_FASTCALL wrapper `SYMBOL.wrapper` (lower_boundary.c; the dot keeps
+ * it from clashing with C symbols such as memset or sqrt) converts arguments,
  * releases the GIL if FuncInst.has_loops, calls SYMBOL_impl, re-acquires,
  * releases buffers and boxes the result. */
 #ifndef PJ_LOWER_INTERNAL_H

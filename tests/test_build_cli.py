@@ -418,3 +418,12 @@ def test_read_only_arrays_accepted_only_where_not_written(tmp_path):
         ''', cwd=tmp_path)
     assert r.stdout.split() == ["read-only", "ok", "read-only", "ok", "read-only", "ok",
                                 "read-only", "read-only"], r.stderr
+
+
+def test_missing_output_directory_is_a_user_error(tmp_path):
+    src = tmp_path / "m.py"
+    src.write_text("from pyjitc import native\n\n@native\ndef f(a: int) -> int:\n    return a\n")
+    r = run_pyjitc("build", "-o", tmp_path / "no" / "such", src)
+    assert r.returncode == 1, r.stderr
+    assert "cannot write the module into" in r.stderr
+    assert not list(tmp_path.glob("**/*.so"))
