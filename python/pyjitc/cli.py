@@ -1,6 +1,6 @@
 """The Python side of the `pyjitc` command: `pyjitc cache list|info|clear`
-(the C binary execs `$PYTHON -m pyjitc cache ...`), and placeholders for
-`profile` and `run`."""
+(the C binary execs `$PYTHON -m pyjitc cache ...`), and `profile` / `run`,
+which hand over to profile.py and hot.py (imported only then)."""
 
 import argparse
 import os
@@ -136,10 +136,12 @@ def main(argv=None):
     cmd = argv[0]
     if cmd == "cache":
         return cache_main(argv[1:])
-    if cmd in ("profile", "run"):
-        print("pyjitc %s: not implemented yet (hot-path profiling and replacement, "
-              "SPEC 1.3, is still to come)" % cmd, file=sys.stderr)
-        return 2
+    if cmd == "profile":
+        from . import profile
+        return profile.main(argv[1:])
+    if cmd == "run":
+        from . import hot
+        return hot.run_main(argv[1:])
     print("pyjitc: unknown command %r (the Python side handles cache, profile, run)" % cmd,
           file=sys.stderr)
     return 2
