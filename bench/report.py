@@ -13,9 +13,9 @@ def fmt_time(s):
         return "-"
     if s < 0:
         return "-" + fmt_time(-s)
-    if s >= 1.0:
+    if s >= 0.9995:
         return "%.2f s" % s
-    if s >= 1e-3:
+    if s >= 0.9995e-3:
         return "%.3g ms" % (s * 1e3)
     return "%.3g µs" % (s * 1e6)
 
