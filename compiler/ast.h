@@ -51,6 +51,9 @@ enum {
                                 Its body is not kept.  Unselected functions that
                                 parse are kept too: compiled code may call them,
                                 and the checker specializes them per call site. */
+  FN_PARSE_ERROR = 1 << 6,   /* selected, and the parser reported errors in it: the
+                                checker takes its signature but skips its body, so
+                                the other functions still get checked in the same run */
 };
 
 struct Node {

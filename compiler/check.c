@@ -440,7 +440,8 @@ Program *check_program(Arena *a, Interner *in, Diags *d, Module *m, TypeTable *t
   int nsel = C->prog->funcs.len;
   for (int i = 0; i < nsel; i++) {
     FuncInst *fi = C->prog->funcs.data[i];
-    check_inst(C, fi);
+    if (!(fi->flags & FN_PARSE_ERROR))
+      check_inst(C, fi);
     for (int j = 0; j < C->globals.len; j++)
       if (C->globals.data[j].inst == fi)
         C->globals.data[j].inst_state = 2;

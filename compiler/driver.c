@@ -194,14 +194,17 @@ static int run_stages(Compilation *c, PjCommand cmd) {
     fputs(out.buf ? out.buf : "", stdout);
     str_free(&out);
   }
-  if (!mod || c->diags.nerrors)
+  if (!mod || (c->diags.nerrors && cmd == PJ_CMD_DUMP_AST))
     return PJ_EXIT_USER;
   if (cmd == PJ_CMD_DUMP_AST)
     return PJ_EXIT_OK;
 
+  /* After parse errors the checker still runs, to report the problems of the
+   * other functions in the same run; it skips the bodies that failed to parse. */
+  bool parse_failed = c->diags.nerrors > 0;
   Program *prog = check_program(&c->arena, c->names, &c->diags, mod, types_new(&c->arena));
   phase_done(c, "check");
-  if (!prog || c->diags.nerrors)
+  if (!prog || c->diags.nerrors || parse_failed)
     return PJ_EXIT_USER;
   if (cmd == PJ_CMD_DUMP_TYPES) {
     Str out = {0};

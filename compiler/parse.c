@@ -1643,6 +1643,7 @@ static void parse_def(Parser *P, const DecoratorList *decos) {
 
   Span start = cur(P)->span;
   int first_tok = P->pos;
+  int errors0 = P->d->nerrors;
   advance(P); /* def */
   if (!name || is_keyword(P, name)) {
     fail(P, cur(P)->span, "invalid syntax: expected a function name after 'def'");
@@ -1667,6 +1668,8 @@ static void parse_def(Parser *P, const DecoratorList *decos) {
   for (int i = first_tok + 2; i < P->pos; i++) /* the def's own name binds at top level */
     P->in_def[i] = true;
   take_docstring(fn);
+  if (P->report && P->d->nerrors > errors0)
+    fn->flags |= FN_PARSE_ERROR;
   if (!P->report && P->reason) {
     fn->flags |= FN_UNSUPPORTED;
     fn->sval = P->reason;

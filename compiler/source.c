@@ -8,13 +8,13 @@ Source *source_new(Arena *a, const char *path, const char *text, size_t len) {
   s->len = len;
   int n = 1;
   for (size_t i = 0; i < len; i++)
-    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
+    if (text[i] == '\n')
       n++;
   size_t *starts = ARENA_ARRAY(a, size_t, n + 2);
   int line = 1;
   starts[1] = 0;
   for (size_t i = 0; i < len; i++)
-    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
+    if (text[i] == '\n')
       starts[++line] = i + 1;
   s->nlines = line;
   s->line_start = starts;
@@ -25,8 +25,10 @@ const char *source_line(const Source *s, int line, size_t *len) {
   if (line < 1 || line > s->nlines)
     return NULL;
   size_t b = s->line_start[line], e = b;
-  while (e < s->len && s->text[e] != '\n' && s->text[e] != '\r')
+  while (e < s->len && s->text[e] != '\n')
     e++;
+  if (e > b && s->text[e - 1] == '\r') /* CRLF */
+    e--;
   *len = e - b;
   return s->text + b;
 }
