@@ -196,15 +196,31 @@ class Call(Expr):
     that CPython could grow: int(), round(), math.floor, abs ...)."""
     kids = ("args",)
 
-    def __init__(self, fname, args, ty, ck=False, reffn=None):
+    def __init__(self, fname, args, ty, ck=False, reffn=None, kw=None):
         self.fname, self.args, self.ty, self.ck, self.reffn = fname, args, ty, ck, reffn
+        self.kw = kw   # per argument: a keyword name or None (positional)
 
     def render(self, mode):
         fn = self.reffn if (mode == "ref" and self.reffn) else self.fname
-        text = f"{fn}({', '.join(a.render(mode) for a in self.args)})"
+        args = [a.render(mode) for a in self.args]
+        for k, name in enumerate(self.kw or ()):
+            if name:
+                args[k] = f"{name}={args[k]}"
+        text = f"{fn}({', '.join(args)})"
         if mode == "ref" and self.ck:
             return f"_ck({text})"
         return text
+
+
+class Tuple(Expr):
+    """A tuple of scalars (returns and unpacking only); rendered parenthesized."""
+    kids = ("items",)
+
+    def __init__(self, items, ty):
+        self.items, self.ty = items, ty
+
+    def render(self, mode):
+        return "(" + ", ".join(i.render(mode) for i in self.items) + ")"
 
 
 class Index(Expr):
@@ -245,6 +261,17 @@ class Assign(Stmt):
     def lines(self, mode, ind):
         ann = f": {self.ann}" if self.ann else ""
         return ["    " * ind + f"{self.name}{ann} = {self.e.render(mode)}"]
+
+
+class Unpack(Stmt):
+    """t1, t2, ... = e   (targets: names or Index elements)."""
+    kids = ("targets", "e")
+
+    def __init__(self, targets, e):
+        self.targets, self.e = targets, e
+
+    def lines(self, mode, ind):
+        return ["    " * ind + f"{', '.join(t.render(mode) for t in self.targets)} = {self.e.render(mode)}"]
 
 
 class AugAssign(Stmt):

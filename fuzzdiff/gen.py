@@ -12,7 +12,7 @@ carry a counter, calls only go from a function to later ones (acyclic).
 import random
 
 from .ast import (Assert, Assign, AugAssign, BinOp, BoolOp, Call, Compare, Const,
-                  ELEM_VALUE, ExprStmt, For, Func, If, IfExp, Index, Program, Raw,
+                  ELEM_VALUE, ExprStmt, For, Func, If, IfExp, Index, Program, Raw, Tuple, Unpack,
                   Return, Simple, Store, Unary, Var, While, elem_of, is_array, is_const, ndim_of)
 
 SMALL_INTS = ["0", "1", "2", "3", "5", "7", "10", "-1", "-2", "-3", "-7", "100"]
@@ -123,7 +123,15 @@ class Gen:
         if not cands:
             return None
         f = self.pick(cands)
-        return Call(f.name, self.call_args(f, sc, d), ty)
+        return self.make_call(f, sc, d)
+
+    def make_call(self, f, sc, d):
+        args = self.call_args(f, sc, d)
+        kw = None
+        if self.chance(0.25):   # a keyword suffix, in parameter order
+            k = self.r.randrange(len(args) + 1)
+            kw = [None] * k + [n for n, _ in f.params[k:]]
+        return Call(f.name, args, f.ret, kw=kw)
 
     def can_call(self, f, sc):
         return all(sc.of_type(t) for _, t in f.params if is_array(t))
@@ -140,6 +148,8 @@ class Gen:
                 continue
             if is_array(t):
                 args.append(Var(self.pick(sc.of_type(t)), t))
+            elif t == "i32":   # keep it in range: an i32 parameter range-checks, CPython would not
+                args.append(BinOp("%", self.expr("int", sc, d - 1), Const("1000", "int"), "int"))
             else:
                 args.append(self.expr(t, sc, d - 1))
         return args
@@ -369,6 +379,10 @@ class Gen:
                 if vty == "int" and elem_of(sc.vars[a]) not in ("i64",) and self.chance(0.7):
                     val = BinOp("%", val, Const(self.pick(["100", "128", "7"]), "int"), "int")
                 return Store(tgt, val)
+        if x < 0.50 and nest_ok and self.chance(0.6):
+            k = self.kernel(sc, depth, loops)
+            if k:
+                return k
         if x < 0.58 and nest_ok:
             k = self.r.randint(1, 3)
             conds = [self.cond(sc, 2) for _ in range(k)]
@@ -397,8 +411,99 @@ class Gen:
             cands = self.callables(sc)
             if cands:
                 f = self.pick(cands)
-                return ExprStmt(Call(f.name, self.call_args(f, sc, 2), f.ret))
+                call = self.make_call(f, sc, 2)
+                if f.ret.startswith("tuple["):
+                    tys = f.ret[6:-1].split(", ")
+                    tg = []
+                    for t in tys:
+                        names = [n for n in sc.assignable if sc.vars[n] == t]
+                        if not names:
+                            break
+                        tg.append(Var(self.pick(names), t))
+                    else:
+                        return Unpack(tg, call)
+                return ExprStmt(call)
+        if x < 0.985:
+            return self.swap(sc)
         return self.simple_assign(sc)
+
+    def kernel(self, sc, depth, loops):
+        """A loop over an array as kernels write it (element-wise update, reduction,
+        2-D sweep), with bounds that sometimes run one past either end, so that
+        bounds/overflow checks hoisted out of the loop must fall back correctly."""
+        arrs = [n for n, t in sc.vars.items() if is_array(t)]
+        if not arrs:
+            return None
+        a = self.pick(arrs)
+        t = sc.vars[a]
+        vty = ELEM_VALUE[elem_of(t)]
+        iv = self.fresh("i")
+        sc.vars[iv] = "int"
+        sc.decls.append(Assign(iv, Const("0", "int")))
+        ivar = Var(iv, "int")
+        same = [n for n in arrs if ELEM_VALUE[elem_of(sc.vars[n])] == vty and ndim_of(sc.vars[n]) == ndim_of(t)]
+        b = self.pick(same)
+        if ndim_of(t) == 2:
+            jv = self.fresh("i")
+            sc.vars[jv] = "int"
+            sc.decls.append(Assign(jv, Const("0", "int")))
+            jvar = Var(jv, "int")
+            el = Index(a, [ivar, jvar], vty)
+            rhs = BinOp(self.pick(["+", "*", "-"]), Index(b, [ivar, jvar], vty), self.leaf(vty, sc), vty)
+            inner = For(jv, [Raw(f"{a}.shape[1]", [], "int")], [Store(el, rhs)])
+            return For(iv, [Raw(f"{a}.shape[0]", [], "int")], [inner])
+        n = Raw(f"len({a})", [], "int")
+        end = self.pick([0, 0, 0, 0, 1, -1])
+        stop = n if end == 0 else BinOp("+", n, Const(str(end), "int"), "int")
+        x = self.r.random()
+        if x < 0.6:
+            args = [stop]
+        elif x < 0.8:
+            args = [Const(self.pick(["-1", "0", "1"]), "int") if self.chance(0.5) else Unary("-", n, "int"), stop]
+        else:
+            args = [BinOp("-", n, Const("1", "int"), "int"), Const(self.pick(["-1", "-2"]), "int"),
+                    Const("-1", "int")]
+        el = Index(a, [ivar], vty)
+        other = Index(b, [ivar], vty)
+        k = self.r.randrange(4)
+        if k == 0:     # element-wise update
+            if vty == "float":
+                rhs = BinOp(self.pick(["+", "*", "-", "/"]), BinOp("*", other, self.leaf("float", sc), "float"),
+                            self.leaf("float", sc), "float")
+            else:
+                rhs = BinOp(self.pick(["+", "*", "-", "//", "%"]), other, self.leaf("int", sc), "int")
+            body = [Store(el, rhs)]
+        elif k == 1:   # reduction into a local
+            names = [m for m in sc.assignable if sc.vars[m] == vty]
+            if not names:
+                return None
+            acc = Var(self.pick(names), vty)
+            body = [AugAssign(acc, self.pick(["+", "-", "*"]), BinOp("*", el, other, vty), vty)]
+        elif k == 2:   # in-place op on the element
+            body = [AugAssign(el, self.pick(INT_AUG[:5] if vty == "int" else FLOAT_AUG[:5]),
+                              self.leaf(vty, sc), vty)]
+        else:          # a prefix-sum style dependence on the previous element
+            prev = Index(a, [BinOp("-", ivar, Const("1", "int"), "int")], vty)
+            body = [Store(el, BinOp("+", el, prev, vty))]
+        sc.loop_ints.append(iv)
+        if self.chance(0.3):
+            body.append(self.stmt(sc, depth + 1, loops + 1))
+        sc.loop_ints.remove(iv)
+        return For(iv, args, body)
+
+    def swap(self, sc):
+        """a, b = b, a on same-typed locals, or on two elements of one array."""
+        arrs = [n for n, t in sc.vars.items() if is_array(t)]
+        if arrs and self.chance(0.5):
+            a = self.pick(arrs)
+            vty = ELEM_VALUE[elem_of(sc.vars[a])]
+            i, j = self.indices(a, sc, 1), self.indices(a, sc, 1)
+            return Unpack([Index(a, i, vty), Index(a, j, vty)], Tuple([Index(a, j, vty), Index(a, i, vty)], "tuple"))
+        n = self.pick(sc.assignable)
+        same = [m for m in sc.assignable if sc.vars[m] == sc.vars[n]]
+        m = self.pick(same)
+        t = sc.vars[n]
+        return Unpack([Var(n, t), Var(m, t)], Tuple([Var(m, t), self.expr(t, sc, 2)], "tuple"))
 
     def simple_assign(self, sc):
         n = self.pick(sc.assignable)
@@ -448,6 +553,8 @@ class Gen:
         return For(v, args, body, orelse=orelse)
 
     def ret_stmt(self, sc):
+        if sc.ret.startswith("tuple["):
+            return Return(Tuple([self.expr(t, sc, 2) for t in sc.ret[6:-1].split(", ")], sc.ret))
         return Return(None if sc.ret == "None" else self.expr(sc.ret, sc, 3))
 
     # ------------------------------------------------------------ functions
@@ -460,13 +567,14 @@ class Gen:
             params.append(("depth", "int"))
             sc.vars["depth"] = "int"
         for k in range(self.r.randint(1, 4)):
-            t = self.pick(["int", "int", "float", "float", "bool"] + arr_pool * 2)
+            t = self.pick(["int", "int", "float", "float", "bool", "i32"] + arr_pool * 2)
             pn = f"p{k}"
             params.append((pn, t))
-            sc.vars[pn] = t
-            if not is_array(t):
+            sc.vars[pn] = "int" if t == "i32" else t
+            if not is_array(t) and t != "i32":
                 sc.assignable.append(pn)
-        ret = self.pick(["int", "int", "float", "float", "bool", "None"])
+        ret = self.pick(["int", "int", "float", "float", "bool", "None", "tuple[int, float]",
+                         "tuple[float, bool, int]"])
         sc.ret = ret
         f = Func(name, params, ret, [], native)
         guard = []
@@ -516,6 +624,8 @@ class Gen:
                     args.append({"k": "alias", "of": self.pick(prev)})
                 else:
                     args.append(self.array_arg(t))
+            elif t == "i32":
+                args.append({"k": "int", "v": self.pick([0, 1, -1, 7, 2**31 - 1, -2**31])})
             elif t == "int":
                 v = self.pick(SMALL_INTS) if self.chance(0.75) else self.pick(EDGE_INTS)
                 args.append({"k": "int", "v": int(eval(v))})

@@ -58,6 +58,12 @@ def _expr_sites(prog):
     def walk_stmt(s, path):
         for attr in s.kids:
             v = getattr(s, attr)
+            if attr in ("target", "targets"):   # assignment targets: only their indices
+                for k, t in enumerate(v if isinstance(v, list) else [v]):
+                    tp = path + [attr, k] if isinstance(v, list) else path + [attr]
+                    for j, c in enumerate(getattr(t, "idx", None) or []):
+                        walk_expr(c, tp + ["idx", j])
+                continue
             if isinstance(v, list):
                 for k, c in enumerate(v):
                     if isinstance(c, Expr):
