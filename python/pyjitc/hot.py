@@ -492,8 +492,8 @@ def run_main(argv):
         how = "read from %s" % o["profile"]
     else:
         try:
-            report, prof_wall = _profile_subprocess(script, o["args"], max(top, 10),
-                                                    o["check"])
+            report, _ = _profile_subprocess(script, o["args"], max(top, 10), o["check"])
+            prof_wall = report.wall_time   # the script alone, not start-up and checks
         except RuntimeError as e:
             say(str(e))
             report, prof_wall = None, 0.0
@@ -538,9 +538,9 @@ def _final_report(say, report, how, prof_wall, chosen, compiled, t_compile, wall
     for fr, g in _INSTALLED:
         n_c, n_py, n_rerun = g.__pyjitc_calls__
         extra = (", %d reran in Python after OverflowError" % n_rerun) if n_rerun else ""
-        lines.append("  %s (%s)%s: %.1f%% of the profiled time; %d calls compiled, %d "
-                     "in Python (other types)%s"
-                     % (fr.qualname, fr.where, fr.signature, 100 * fr.own_share, n_c, n_py,
+        lines.append("  %s%s at %s: %.1f%% of the profiled time; %d calls compiled, %d "
+                     "in Python (other argument types)%s"
+                     % (fr.qualname, fr.signature, fr.where, 100 * fr.own_share, n_c, n_py,
                         extra))
     done = {(fr.file, fr.name) for fr, _ in _INSTALLED}
     for fr in chosen:

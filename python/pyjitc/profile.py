@@ -511,11 +511,13 @@ def synthesize(source, tree, rewrites):
     return "".join(lines)
 
 
-def function_source(synth, node):
-    """The annotated def (as synthesized) of `node`, dedented text."""
-    lines = synth.splitlines(keepends=True)
+def function_source(source, node, header):
+    """The annotated def of `node` as it reads (header on one line)."""
+    lines = source.splitlines(keepends=True)
     first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    return "".join(lines[first - 1:node.end_lineno])
+    (r0, c0), (r1, c1) = _header_span(source, node)
+    head = lines[r0 - 1][:c0] + header + lines[r1 - 1][c1:]
+    return "".join(lines[first - 1:r0 - 1]) + head + "".join(lines[r1:node.end_lineno])
 
 
 _DIAG = re.compile(r"^(.*?):(\d+):(\d+): error: (.*)$", re.M)
@@ -643,7 +645,7 @@ def analyse_function(fr, code, sigs, sources, libdirs, check=True):
         fr.notes.append("returns %s: the compiled result is converted to it" % ret[2:])
     fr.signature = header[len("def ") + len(node.name):-1]
     synth = synthesize(source, tree, {node: header})
-    fr.source = function_source(synth, node)
+    fr.source = function_source(source, node, header)
     if check:
         verdict = compiler_check(synth, path, fr.name)
         if verdict is not None:
