@@ -21,7 +21,7 @@ struct LoopCtx {
   LoopCtx *up;
 };
 
-/* An array's data pointer, shape and byte strides, as SSA values. */
+/* An array's data pointer, shape and element (not byte) strides, as SSA values. */
 typedef struct ArrView {
   LLVMValueRef data;
   LLVMValueRef shape[PJRT_MAX_NDIM];
@@ -107,7 +107,9 @@ LLVMValueRef float_to_int(Fn *F, LLVMValueRef x);  /* int(x) for a double */
 /* lower_array.c */
 void array_view(Fn *F, Node *arr, ArrView *v);     /* arr: array-typed expression */
 void array_view_of(Fn *F, LLVMValueRef p, const Type *ty, ArrView *v);
-LLVMValueRef array_elem_ptr(Fn *F, Node *sub);     /* ND_SUBSCRIPT of an array: checked address */
+LLVMValueRef array_elem_ptr(Fn *F, Node *sub);
+/* &data[off] for an offset in elements */
+LLVMValueRef array_gep(Fn *F, const ArrView *v, const Type *elem, LLVMValueRef off);     /* ND_SUBSCRIPT of an array: checked address */
 LLVMValueRef array_elem_ptr_at(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
                                Node **idx_nodes);
 LLVMValueRef array_load(Fn *F, LLVMValueRef ptr, const Type *elem);  /* value repr of elem */
