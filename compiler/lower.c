@@ -178,7 +178,7 @@ LLVMValueRef fn_call_pjm(Fn *F, RtFn f, LLVMValueRef *args, unsigned n, LLVMType
   LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(F->b, LLVMIntNE, st, fn_i32(F, 0), ""));
   fn_raise_status_here(F, st);
   fn_raise_done(F, ok);
-  return lower_load(F->b, out_ty, out, "");
+  return LLVMBuildLoad2(F->b, out_ty, out, "");
 }
 
 LLVMValueRef fn_intrinsic(Fn *F, const char *name, LLVMTypeRef *over, unsigned nover,
@@ -188,7 +188,7 @@ LLVMValueRef fn_intrinsic(Fn *F, const char *name, LLVMTypeRef *over, unsigned n
     die(F->L->bail, "unknown intrinsic %s", name);
   LLVMValueRef fn = LLVMGetIntrinsicDeclaration(F->L->mod, id, over, nover);
   LLVMTypeRef ty = LLVMIntrinsicGetType(F->L->ctx, id, over, nover);
-  return lower_build_call(F->b, ty, fn, args, nargs);
+  return LLVMBuildCall2(F->b, ty, fn, args, nargs, "");
 }
 
 LLVMValueRef fn_snprintf(Fn *F, LLVMValueRef buf, long size, const char *fmt, LLVMValueRef *args,
@@ -203,7 +203,7 @@ LLVMValueRef fn_snprintf(Fn *F, LLVMValueRef buf, long size, const char *fmt, LL
   if (n > 5)
     die(L->bail, "too many snprintf arguments");
   memcpy(all + 3, args, n * sizeof *args);
-  LLVMValueRef c = lower_build_call(F->b, ty, fn, all, 3 + n);
+  LLVMValueRef c = LLVMBuildCall2(F->b, ty, fn, all, 3 + n, "");
   fn_cold_call(F, c);
   return c;
 }
@@ -411,13 +411,13 @@ typedef void (*EachFn)(Fn *F, Node *n, LLVMValueRef k, void *data);
 static void counted_loop(Fn *F, Node *n, LLVMValueRef count, EachFn each, void *data) {
   Lower *L = F->L;
   LLVMValueRef kslot = fn_alloca(F, L->t_i64, "for.k");
-  lower_store(F->b, fn_i64(F, 0), kslot);
+  LLVMBuildStore(F->b, fn_i64(F, 0), kslot);
   LLVMBasicBlockRef cond_bb = fn_block(F, "for.cond"), body_bb = fn_block(F, "for.body"),
                     latch_bb = fn_block(F, "for.next"), else_bb = fn_block(F, "for.else"),
                     end_bb = fn_block(F, "for.end");
   LLVMBuildBr(F->b, cond_bb);
   fn_position(F, cond_bb);
-  LLVMValueRef k = lower_load(F->b, L->t_i64, kslot, "k");
+  LLVMValueRef k = LLVMBuildLoad2(F->b, L->t_i64, kslot, "k");
   LLVMBuildCondBr(F->b, LLVMBuildICmp(F->b, LLVMIntULT, k, count, ""), body_bb, else_bb);
   fn_position(F, body_bb);
   int line = F->line;
@@ -425,8 +425,8 @@ static void counted_loop(Fn *F, Node *n, LLVMValueRef count, EachFn each, void *
   lower_loop_body(F, &n->list, end_bb, latch_bb);
   F->line = line;
   fn_position(F, latch_bb);
-  LLVMValueRef k1 = LLVMBuildNUWAdd(F->b, lower_load(F->b, L->t_i64, kslot, ""), fn_i64(F, 1), "");
-  lower_store(F->b, k1, kslot);
+  LLVMValueRef k1 = LLVMBuildNUWAdd(F->b, LLVMBuildLoad2(F->b, L->t_i64, kslot, ""), fn_i64(F, 1), "");
+  LLVMBuildStore(F->b, k1, kslot);
   LLVMBuildBr(F->b, cond_bb);
   lower_else_and_end(F, &n->list2, else_bb, end_bb);
 }
@@ -542,7 +542,7 @@ static void lower_return(Fn *F, Node *n) {
   if (n->a && n->a->kind != ND_NONE) {
     LLVMValueRef v = lower_expr(F, n->a);
     if (ret->kind != TY_NONE && F->out)
-      lower_store(F->b, to_storage(F, convert(F, v, n->a->ty, ret), ret), F->out);
+      LLVMBuildStore(F->b, to_storage(F, convert(F, v, n->a->ty, ret), ret), F->out);
   }
   LLVMBuildRet(F->b, fn_i32(F, 0));
   fn_position(F, fn_block(F, "dead"));
@@ -744,7 +744,7 @@ static void lower_body(Lower *L, int idx, const bool *reach) {
     const Type *ty = f->params[k]->ty;
     LLVMValueRef arg = LLVMGetParam(F.fn, (unsigned)k);
     F.param_slot[k] = fn_alloca(&F, lower_llvm_type(L, ty), f->params[k]->name);
-    lower_store(F.ab, arg, F.param_slot[k]);
+    LLVMBuildStore(F.ab, arg, F.param_slot[k]);
     if (ty->kind == TY_ARRAY && !param_assigned(body, k)) {
       LLVMPositionBuilderAtEnd(F.b, F.alloca_bb);
       array_view_of(&F, arg, ty, &F.param_view[k]);
@@ -762,7 +762,7 @@ static void lower_body(Lower *L, int idx, const bool *reach) {
     F.local_slot[s->index] = fn_alloca(&F, ty, s->name);
     /* Zeroed so no path reads undef (the checker rejects reads before
      * assignment; this costs nothing after mem2reg). */
-    lower_store(F.ab, LLVMConstNull(ty), F.local_slot[s->index]);
+    LLVMBuildStore(F.ab, LLVMConstNull(ty), F.local_slot[s->index]);
   }
   if (f->ret->kind != TY_NONE)
     F.out = LLVMGetParam(F.fn, (unsigned)f->nparams);

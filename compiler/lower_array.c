@@ -13,7 +13,7 @@
  * pjrt_arg_array fills, so it is not invariant over the whole program; the
  * noalias readonly parameter is what lets LLVM hoist these loads.) */
 static LLVMValueRef desc_load(Fn *F, LLVMTypeRef ty, LLVMValueRef p) {
-  return lower_load(F->b, ty, p, "");
+  return LLVMBuildLoad2(F->b, ty, p, "");
 }
 
 static int elem_size(const Type *elem) {
@@ -24,11 +24,11 @@ void array_view_of(Fn *F, LLVMValueRef p, const Type *ty, ArrView *v) {
   Lower *L = F->L;
   LLVMTypeRef st = L->t_pjarray;
   memset(v, 0, sizeof *v);
-  v->data = desc_load(F, L->t_ptr, lower_struct_gep(F->b, st, p, 0, ""));
+  v->data = desc_load(F, L->t_ptr, LLVMBuildStructGEP2(F->b, st, p, 0, ""));
   int shift = __builtin_ctz((unsigned)elem_size(ty->elem));
   for (int k = 0; k < ty->ndim; k++) {
     LLVMValueRef idx[] = {fn_i32(F, 0), fn_i32(F, 1), fn_i32(F, k)};
-    v->shape[k] = desc_load(F, L->t_i64, lower_inbounds_gep(F->b, st, p, idx, 3, "shape"));
+    v->shape[k] = desc_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "shape"));
     if (ty->contig && k == ty->ndim - 1) {
       /* C-contiguous: the last stride is one element (any stride of an
        * axis of size 1 is harmless: its only index is 0). */
@@ -41,14 +41,14 @@ void array_view_of(Fn *F, LLVMValueRef p, const Type *ty, ArrView *v) {
        * and vectorize. */
       idx[1] = fn_i32(F, 2);
       LLVMValueRef bytes =
-          desc_load(F, L->t_i64, lower_inbounds_gep(F->b, st, p, idx, 3, "stride"));
+          desc_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "stride"));
       v->strides[k] = shift ? LLVMBuildAShr(F->b, bytes, fn_i64(F, shift), "estride") : bytes;
     }
   }
 }
 
 LLVMValueRef array_gep(Fn *F, const ArrView *v, const Type *elem, LLVMValueRef off) {
-  return lower_inbounds_gep(F->b, lower_llvm_type(F->L, elem), v->data, &off, 1, "elem");
+  return LLVMBuildInBoundsGEP2(F->b, lower_llvm_type(F->L, elem), v->data, &off, 1, "elem");
 }
 
 void array_view(Fn *F, Node *arr, ArrView *v) {
@@ -109,14 +109,14 @@ LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
 }
 
 LLVMValueRef array_load(Fn *F, LLVMValueRef ptr, const Type *elem) {
-  LLVMValueRef v = lower_load(F->b, lower_llvm_type(F->L, elem), ptr, "");
+  LLVMValueRef v = LLVMBuildLoad2(F->b, lower_llvm_type(F->L, elem), ptr, "");
   LLVMSetAlignment(v, (unsigned)elem_size(elem));
   return from_storage(F, v, elem);
 }
 
 void array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef v, const Type *vty) {
   LLVMValueRef s = to_storage(F, convert(F, v, vty, elem), elem);
-  LLVMValueRef st = lower_store(F->b, s, ptr);
+  LLVMValueRef st = LLVMBuildStore(F->b, s, ptr);
   LLVMSetAlignment(st, (unsigned)elem_size(elem));
 }
 
