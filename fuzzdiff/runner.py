@@ -114,7 +114,7 @@ def run_sources(plain, ref, calls, pyjitc=DEFAULT_PYJITC, timeout=30, keep_dir=N
 
 def _run_worker(d, timeout):
     env = dict(os.environ, PYJITC_DISABLE="1",
-               PYTHONPATH=os.pathsep.join([str(ROOT / "python"), str(ROOT)]))
+               PYTHONPATH=os.pathsep.join([str(ROOT / "python"), str(ROOT), os.environ.get("PYTHONPATH", "")]))
     try:
         r = subprocess.run([sys.executable, "-m", "fuzzdiff.worker", str(d)], capture_output=True,
                            text=True, timeout=timeout, env=env, cwd=str(d))
