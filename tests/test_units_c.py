@@ -1,0 +1,19 @@
+"""Runs the C unit tests (tests/unit/test_units.c) linked with the compiler's
+base, source, diag and types objects."""
+import pathlib
+import subprocess
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def test_c_units(tmp_path):
+    exe = tmp_path / "test_units"
+    srcs = [ROOT / "tests/unit/test_units.c"] + [ROOT / f"compiler/{s}.c"
+                                                  for s in ("base", "source", "diag", "types")]
+    r = subprocess.run(["cc", "-std=gnu11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
+                        "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+                        *map(str, srcs), "-o", str(exe), "-lm"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([str(exe)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.strip().endswith(", 0 failed"), r.stdout
