@@ -647,7 +647,11 @@ def analyse_function(fr, code, sigs, sources, libdirs, check=True):
     synth = synthesize(source, tree, {node: header})
     fr.source = function_source(source, node, header)
     if check:
-        verdict = compiler_check(synth, path, fr.name)
+        from ._compiler import CompileError
+        try:
+            verdict = compiler_check(synth, path, fr.name)
+        except (CompileError, OSError) as e:
+            verdict = ("not checked: cannot run the pyjitc compiler: %s" % e, None)
         if verdict is not None:
             fr.source = None
             return no(*verdict)
