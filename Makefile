@@ -116,7 +116,7 @@ install: all
 	install -m 755 $(B)/pyjitc $(DESTDIR)$(PREFIX)/bin/pyjitc
 	install -m 644 $(B)/libpjrt.a $(DESTDIR)$(PREFIX)/lib/pyjitc/libpjrt.a
 	install -m 644 python/pyjitc/*.py $(DESTDIR)$(PY_SITE)/pyjitc/
-	printf 'PYJITC_BIN = %r\n' '$(PREFIX)/bin/pyjitc' > $(DESTDIR)$(PY_SITE)/pyjitc/_paths.py
+	printf 'PYJITC_BIN = "%s"\n' '$(PREFIX)/bin/pyjitc' > $(DESTDIR)$(PY_SITE)/pyjitc/_paths.py
 
 # ---- dependencies on a fresh Debian 12 machine (run as root).
 deps:
