@@ -7,6 +7,7 @@ subexpression or a constant, simplify scalar arguments.  A candidate is kept
 only when run_program gives the same Result.key.
 """
 import copy
+import re
 import time
 
 from .ast import Const, Expr, Stmt
@@ -97,7 +98,14 @@ def candidates(prog, fail_call):
     for i in range(len(prog.calls)):
         if len(prog.calls) > 1:
             yield f"drop call {i}", lambda p, i=i: p.calls.pop(i)
+    body = "\n".join("\n".join(f.lines("plain")) for f in prog.funcs) + repr(prog.calls)
+    used = lambda name: re.search(rf"\b{name}\b", body)  # noqa: E731
+    for ci in range(len(prog.consts)):
+        if not used(prog.consts[ci][0]):
+            yield f"drop constant {prog.consts[ci][0]}", lambda p, ci=ci: p.consts.pop(ci)
     for fi in range(len(prog.funcs)):
+        if len(re.findall(rf"\b{prog.funcs[fi].name}\b", body)) > 1:
+            continue   # called from another function or the driver
         yield f"drop function {prog.funcs[fi].name}", lambda p, fi=fi: p.funcs.pop(fi)
     for path in _stmt_lists(prog):
         block = resolve(prog, path)

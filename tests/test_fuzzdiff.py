@@ -114,7 +114,7 @@ os.execv({DEFAULT_PYJITC!r}, [{DEFAULT_PYJITC!r}] + args[:-1] + [str(d / src.nam
     assert run_program(prog, DEFAULT_PYJITC).ok
     r = run_program(prog, str(fake))
     assert r.key == "value-mismatch:int" and r.call == 1, r
-    small, r2 = reduce(prog, r, str(fake), budget_s=50, log=lambda *a: None)
+    small, r2 = reduce(prog, r, str(fake), budget_s=15, log=lambda *a: None)
     assert r2.key == r.key
     src = small.source()
     assert "p0 + 1" in src and "for " not in src and "if " not in src, src
