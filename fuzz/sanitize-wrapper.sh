@@ -8,16 +8,19 @@
 # LD_PRELOAD and leak checks off.  The compiler is linked with the static ASan
 # runtime, which must not meet a preloaded copy, and it should run with leak
 # checks on; the wrapper drops the preload and turns LeakSanitizer on.
-# A sanitizer report exits 86, so no test can take it for a user error (1).  The
+# A sanitizer report exits 86, so no test can take it for a user error (1).
+# fuzz/lsan.supp lists the allocations that live until exit by design.  The
 # C compiler it runs for linking then runs without any sanitizer runtime.
 set -eu
 dir=$1
+here=$(cd "$(dirname "$0")" && pwd)
 cat > "$dir/pyjitc.tmp" <<WRAP
 #!/bin/sh
 unset LD_PRELOAD
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86\${PJ_SAN_ASAN_OPTIONS:+:\$PJ_SAN_ASAN_OPTIONS}
 UBSAN_OPTIONS=print_stacktrace=1:exitcode=86
-export ASAN_OPTIONS UBSAN_OPTIONS
+LSAN_OPTIONS=suppressions=$here/lsan.supp:print_suppressions=0
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 exec "$dir/c/pyjitc" "\$@"
 WRAP
 chmod +x "$dir/pyjitc.tmp"
