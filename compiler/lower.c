@@ -405,16 +405,17 @@ static void lower_while(Fn *F, Node *n) {
 
 /* A counted loop: k = 0 .. count-1 (unsigned), `each(k)` assigns the target
  * at the top of every iteration.  The loop variable keeps its last value
- * afterwards and is untouched when count is 0, as in Python. */
+ * afterwards and is untouched when count is 0, as in Python.  One copy of
+ * the loop: a normal exit goes to else_bb, a break to end_bb. */
 typedef void (*EachFn)(Fn *F, Node *n, LLVMValueRef k, void *data);
 
-static void counted_loop(Fn *F, Node *n, LLVMValueRef count, EachFn each, void *data) {
+static void counted_loop_copy(Fn *F, Node *n, LLVMValueRef count, EachFn each, void *data,
+                              LLVMBasicBlockRef else_bb, LLVMBasicBlockRef end_bb) {
   Lower *L = F->L;
   LLVMValueRef kslot = fn_alloca(F, L->t_i64, "for.k");
   LLVMBuildStore(F->b, fn_i64(F, 0), kslot);
   LLVMBasicBlockRef cond_bb = fn_block(F, "for.cond"), body_bb = fn_block(F, "for.body"),
-                    latch_bb = fn_block(F, "for.next"), else_bb = fn_block(F, "for.else"),
-                    end_bb = fn_block(F, "for.end");
+                    latch_bb = fn_block(F, "for.next");
   LLVMBuildBr(F->b, cond_bb);
   fn_position(F, cond_bb);
   LLVMValueRef k = LLVMBuildLoad2(F->b, L->t_i64, kslot, "k");
@@ -428,6 +429,11 @@ static void counted_loop(Fn *F, Node *n, LLVMValueRef count, EachFn each, void *
   LLVMValueRef k1 = LLVMBuildNUWAdd(F->b, LLVMBuildLoad2(F->b, L->t_i64, kslot, ""), fn_i64(F, 1), "");
   LLVMBuildStore(F->b, k1, kslot);
   LLVMBuildBr(F->b, cond_bb);
+}
+
+static void counted_loop(Fn *F, Node *n, LLVMValueRef count, EachFn each, void *data) {
+  LLVMBasicBlockRef else_bb = fn_block(F, "for.else"), end_bb = fn_block(F, "for.end");
+  counted_loop_copy(F, n, count, each, data, else_bb, end_bb);
   lower_else_and_end(F, &n->list2, else_bb, end_bb);
 }
 
@@ -479,34 +485,110 @@ static LLVMValueRef range_count(Fn *F, LLVMValueRef start, LLVMValueRef stop, LL
   return up ? up : down;
 }
 
+/* range(start, stop) with step 1, as LLVM likes it best: i runs from start
+ * while i < stop, and i + 1 cannot overflow (i < stop <= INT64_MAX). */
+static void unit_range_copy(Fn *F, Node *n, LLVMValueRef start, LLVMValueRef stop,
+                            LLVMBasicBlockRef else_bb, LLVMBasicBlockRef end_bb) {
+  Lower *L = F->L;
+  LLVMValueRef islot = fn_alloca(F, L->t_i64, "for.i");
+  LLVMBuildStore(F->b, start, islot);
+  LLVMBasicBlockRef cond_bb = fn_block(F, "for.cond"), body_bb = fn_block(F, "for.body"),
+                    latch_bb = fn_block(F, "for.next");
+  LLVMBuildBr(F->b, cond_bb);
+  fn_position(F, cond_bb);
+  LLVMValueRef i = LLVMBuildLoad2(F->b, L->t_i64, islot, "i");
+  LLVMBuildCondBr(F->b, LLVMBuildICmp(F->b, LLVMIntSLT, i, stop, ""), body_bb, else_bb);
+  fn_position(F, body_bb);
+  int line = F->line;
+  assign_for_target(F, n, i, tt_scalar(F, TY_I64));
+  lower_loop_body(F, &n->list, end_bb, latch_bb);
+  F->line = line;
+  fn_position(F, latch_bb);
+  LLVMValueRef i1 = LLVMBuildNSWAdd(F->b, LLVMBuildLoad2(F->b, L->t_i64, islot, ""), fn_i64(F, 1), "");
+  LLVMBuildStore(F->b, i1, islot);
+  LLVMBuildBr(F->b, cond_bb);
+}
+
+typedef struct RangeCopy {
+  RangeLoop r;
+  LLVMValueRef stop, count;
+  bool unit;
+} RangeCopy;
+
+static void range_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
+                       LLVMBasicBlockRef end_bb) {
+  if (rc->unit)
+    unit_range_copy(F, n, rc->r.start, rc->stop, else_bb, end_bb);
+  else
+    counted_loop_copy(F, n, rc->count, range_each, &rc->r, else_bb, end_bb);
+}
+
+/* Loop versioning (lower_loop.c): a guard, then the fast copy without the
+ * proven subscripts' checks, or the ordinary checked copy. */
+static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv,
+                            LLVMBasicBlockRef else_bb, LLVMBasicBlockRef end_bb) {
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef empty, last;
+  if (rc->unit) {
+    empty = LLVMBuildICmp(B, LLVMIntSGE, rc->r.start, rc->stop, "");
+    last = LLVMBuildSub(B, rc->stop, fn_i64(F, 1), "");
+  } else { /* start + (count-1)*step, in wrapping arithmetic: exact for count > 0 */
+    empty = LLVMBuildICmp(B, LLVMIntEQ, rc->count, fn_i64(F, 0), "");
+    last = LLVMBuildAdd(
+        B, rc->r.start,
+        LLVMBuildMul(B, LLVMBuildSub(B, rc->count, fn_i64(F, 1), ""), rc->r.step, ""), "");
+  }
+  LLVMValueRef g = LLVMBuildOr(B, empty, loop_version_guard(F, lv, rc->r.start, last), "");
+  LLVMBasicBlockRef fast_bb = fn_block(F, "for.fast"), slow_bb = fn_block(F, "for.checked");
+  LLVMBuildCondBr(B, g, fast_bb, slow_bb);
+  fn_position(F, fast_bb);
+  Node *const *sp = F->proven;
+  int sn = F->nproven;
+  F->proven = lv->subs;
+  F->nproven = lv->nsubs;
+  range_copy(F, n, rc, else_bb, end_bb);
+  F->proven = sp;
+  F->nproven = sn;
+  fn_position(F, slow_bb);
+  range_copy(F, n, rc, else_bb, end_bb);
+}
+
 static void lower_for_range(Fn *F, Node *n, Node *call) {
   Type *i64 = tt_scalar(F, TY_I64);
   int na = call->list.len;
   LLVMValueRef v[3];
   for (int i = 0; i < na; i++)
     v[i] = convert(F, lower_expr(F, call->list.data[i]), call->list.data[i]->ty, i64);
-  RangeLoop r = {fn_i64(F, 0), fn_i64(F, 1)};
-  LLVMValueRef stop;
+  RangeCopy rc = {{fn_i64(F, 0), fn_i64(F, 1)}, NULL, NULL, false};
   if (na == 1) {
-    stop = v[0];
+    rc.stop = v[0];
   } else {
-    r.start = v[0];
-    stop = v[1];
+    rc.r.start = v[0];
+    rc.stop = v[1];
     if (na == 3)
-      r.step = v[2];
+      rc.r.step = v[2];
   }
   int64_t sc;
-  if (!const_int(r.step, &sc) || sc == 0) {
+  if (!const_int(rc.r.step, &sc) || sc == 0) {
     int line = F->line;
     if (call->span.line)
       F->line = call->span.line;
-    fn_check_pjm(F, LLVMBuildICmp(F->b, LLVMIntEQ, r.step, fn_i64(F, 0), ""),
+    fn_check_pjm(F, LLVMBuildICmp(F->b, LLVMIntEQ, rc.r.step, fn_i64(F, 0), ""),
                  PJM_RANGE_STEP_ZERO);
     F->line = line;
-    if (const_int(r.step, &sc) && sc == 0)
+    if (const_int(rc.r.step, &sc) && sc == 0)
       return; /* the rest is unreachable */
   }
-  counted_loop(F, n, range_count(F, r.start, stop, r.step), range_each, &r);
+  rc.unit = const_int(rc.r.step, &sc) && sc == 1;
+  if (!rc.unit)
+    rc.count = range_count(F, rc.r.start, rc.stop, rc.r.step);
+  LLVMBasicBlockRef else_bb = fn_block(F, "for.else"), end_bb = fn_block(F, "for.end");
+  LoopVersion lv;
+  if (loop_version_plan(F, n, &lv))
+    versioned_range(F, n, &rc, &lv, else_bb, end_bb);
+  else
+    range_copy(F, n, &rc, else_bb, end_bb);
+  lower_else_and_end(F, &n->list2, else_bb, end_bb);
 }
 
 typedef struct ArrayLoop {

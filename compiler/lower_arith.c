@@ -66,14 +66,22 @@ static LLVMValueRef checked(Fn *F, const char *intr, LLVMValueRef a, LLVMValueRe
   return v;
 }
 
+/* Unchecked arithmetic wraps, except where a loop-versioning guard proved
+ * it cannot overflow (F->nsw): then nsw tells LLVM so. */
 static LLVMValueRef int_add(Fn *F, LLVMValueRef a, LLVMValueRef b) {
-  return F->overflowcheck ? checked(F, "llvm.sadd.with.overflow", a, b) : LLVMBuildAdd(F->b, a, b, "");
+  if (F->overflowcheck)
+    return checked(F, "llvm.sadd.with.overflow", a, b);
+  return F->nsw ? LLVMBuildNSWAdd(F->b, a, b, "") : LLVMBuildAdd(F->b, a, b, "");
 }
 static LLVMValueRef int_sub(Fn *F, LLVMValueRef a, LLVMValueRef b) {
-  return F->overflowcheck ? checked(F, "llvm.ssub.with.overflow", a, b) : LLVMBuildSub(F->b, a, b, "");
+  if (F->overflowcheck)
+    return checked(F, "llvm.ssub.with.overflow", a, b);
+  return F->nsw ? LLVMBuildNSWSub(F->b, a, b, "") : LLVMBuildSub(F->b, a, b, "");
 }
 static LLVMValueRef int_mul(Fn *F, LLVMValueRef a, LLVMValueRef b) {
-  return F->overflowcheck ? checked(F, "llvm.smul.with.overflow", a, b) : LLVMBuildMul(F->b, a, b, "");
+  if (F->overflowcheck)
+    return checked(F, "llvm.smul.with.overflow", a, b);
+  return F->nsw ? LLVMBuildNSWMul(F->b, a, b, "") : LLVMBuildMul(F->b, a, b, "");
 }
 
 LLVMValueRef int_neg(Fn *F, LLVMValueRef v) { return int_sub(F, fn_i64(F, 0), v); }

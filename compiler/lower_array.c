@@ -60,17 +60,18 @@ void array_view(Fn *F, Node *arr, ArrView *v) {
   array_view_of(F, lower_expr(F, arr), arr->ty, v);
 }
 
-LLVMValueRef array_elem_ptr_at(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
-                               Node **idx_nodes) {
+/* `proven`: a loop-versioning guard showed every index in [0, shape). */
+static LLVMValueRef elem_ptr(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
+                             Node **idx_nodes, bool proven) {
   LLVMBuilderRef B = F->b;
   LLVMValueRef off = NULL;
   for (int k = 0; k < aty->ndim; k++) {
     LLVMValueRef raw = idx[k], n = v->shape[k], i = raw;
-    bool nonneg = LLVMIsAConstantInt(raw) && LLVMConstIntGetSExtValue(raw) >= 0;
+    bool nonneg = proven || (LLVMIsAConstantInt(raw) && LLVMConstIntGetSExtValue(raw) >= 0);
     if (!nonneg)
       i = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, raw, fn_i64(F, 0), ""),
                           LLVMBuildAdd(B, raw, n, ""), raw, "");
-    if (F->boundscheck) {
+    if (F->boundscheck && !proven) {
       /* one unsigned compare catches both i >= n and i < -n */
       int line = F->line;
       if (idx_nodes && idx_nodes[k] && idx_nodes[k]->span.line)
@@ -81,10 +82,17 @@ LLVMValueRef array_elem_ptr_at(Fn *F, const ArrView *v, const Type *aty, LLVMVal
       F->line = line;
       fn_raise_done(F, ok);
     }
-    LLVMValueRef term = LLVMBuildMul(B, i, v->strides[k], "");
-    off = off ? LLVMBuildAdd(B, off, term, "") : term;
+    /* proven: 0 <= i < shape, and i * stride is an offset inside the array */
+    LLVMValueRef term = proven ? LLVMBuildNSWMul(B, i, v->strides[k], "")
+                               : LLVMBuildMul(B, i, v->strides[k], "");
+    off = !off ? term : proven ? LLVMBuildNSWAdd(B, off, term, "") : LLVMBuildAdd(B, off, term, "");
   }
   return array_gep(F, v, aty->elem, off);
+}
+
+LLVMValueRef array_elem_ptr_at(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
+                               Node **idx_nodes) {
+  return elem_ptr(F, v, aty, idx, idx_nodes, false);
 }
 
 LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
@@ -96,14 +104,22 @@ LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
   array_view(F, sub->a, &v);
   LLVMValueRef idx[PJRT_MAX_NDIM];
   Type *i64 = tt_scalar(F, TY_I64);
+  bool proven = loop_proven(F, sub);
+  bool oc = F->overflowcheck, nsw = F->nsw;
+  if (proven) { /* the guard evaluated these without overflow at both ends */
+    F->overflowcheck = false;
+    F->nsw = true;
+  }
   for (int k = 0; k < aty->ndim; k++) {
     Node *e = sub->list.data[k];
     idx[k] = convert(F, lower_expr(F, e), e->ty, i64);
   }
+  F->overflowcheck = oc;
+  F->nsw = nsw;
   int line = F->line;
   if (sub->span.line)
     F->line = sub->span.line;
-  LLVMValueRef p = array_elem_ptr_at(F, &v, aty, idx, NULL);
+  LLVMValueRef p = elem_ptr(F, &v, aty, idx, NULL, proven);
   F->line = line;
   return p;
 }

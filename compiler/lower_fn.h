@@ -47,7 +47,23 @@ typedef struct Fn {
   const bool *reach;            /* reach[g * nfuncs + h]: g can call h (transitively) */
   LLVMValueRef depth;           /* thread-local native call depth (recursive calls only) */
   LLVMValueRef file_str, name_str;
+  /* the fast copy of a versioned loop: subscripts whose indices the guard
+   * proved in range (no check, no wraparound, nsw index arithmetic) */
+  Node *const *proven;
+  int nproven;
+  bool nsw;                     /* unchecked int + - * may be nsw (proven no overflow) */
 } Fn;
+
+/* lower_loop.c: loop versioning (see there) */
+typedef struct Plan Plan;
+typedef struct LoopVersion {
+  Plan *p;
+  Node *const *subs;
+  int nsubs;
+} LoopVersion;
+bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out);
+LLVMValueRef loop_version_guard(Fn *F, const LoopVersion *v, LLVMValueRef first, LLVMValueRef last);
+bool loop_proven(const Fn *F, const Node *sub);
 
 /* lower.c */
 LLVMBasicBlockRef fn_block(Fn *F, const char *name);
