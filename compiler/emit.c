@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <llvm-c/Support.h>
+
 #include "lower_internal.h"
 
 static double emit_now_ms(void) {
@@ -16,10 +18,24 @@ static double emit_now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Code-generation options (lower.c's owner measured them on the bench
+ * kernels): x86's cmov-to-branch conversion turns the min/max selects of
+ * data-dependent DP loops (levenshtein) into mispredicted branches, 1.6x
+ * slower; C compilers keep the cmov.  Parsed once per process. */
+static void set_codegen_options(void) {
+  static int done; /* process-wide LLVM option state: set once */
+  if (done)
+    return;
+  done = 1;
+  const char *argv[] = {"pyjitc", "-x86-cmov-converter=false"};
+  LLVMParseCommandLineOptions(2, argv, NULL);
+}
+
 static void init_native_target(void) {
   /* Idempotent; LLVM guards the registration itself. */
   LLVMInitializeNativeTarget();
   LLVMInitializeNativeAsmPrinter();
+  set_codegen_options();
 }
 
 /* LLVM has no C API to ask whether a CPU name is known: creating a target
