@@ -16,6 +16,11 @@ dir=$1
 here=$(cd "$(dirname "$0")" && pwd)
 cat > "$dir/pyjitc.tmp" <<WRAP
 #!/bin/sh
+# The Python-side commands import instrumented modules: keep the preload
+# (main.c would run \$PYTHON -m pyjitc just the same).
+case "\${1:-}" in
+  profile|run|cache) exec "\${PYTHON:-python3}" -m pyjitc "\$@" ;;
+esac
 unset LD_PRELOAD
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86\${PJ_SAN_ASAN_OPTIONS:+:\$PJ_SAN_ASAN_OPTIONS}
 UBSAN_OPTIONS=print_stacktrace=1:exitcode=86
