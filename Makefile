@@ -126,7 +126,7 @@ deps:
 	$(PYTHON) -m pip install --quiet numpy pytest hypothesis
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build-fuzz build-san
 
 .PHONY: all test install deps clean
 
