@@ -328,6 +328,21 @@ static Type *aug_type(Fn *F, Op op, const Type *lt, const Type *rt) {
 
 static void lower_augassign(Fn *F, Node *n) {
   Node *t = n->a;
+  if (loop_proven(F, n)) { /* a versioned loop's guard proved no overflow */
+    bool oc = F->overflowcheck, nsw = F->nsw;
+    F->overflowcheck = false;
+    F->nsw = true;
+    Node *const *sp = F->proven;
+    F->proven = NULL; /* once */
+    int sn = F->nproven;
+    F->nproven = 0;
+    lower_augassign(F, n);
+    F->proven = sp;
+    F->nproven = sn;
+    F->overflowcheck = oc;
+    F->nsw = nsw;
+    return;
+  }
   if (t->kind == ND_NAME) {
     Symbol *s = t->sym;
     LLVMValueRef cur = load_sym(F, s);
@@ -528,17 +543,18 @@ static void range_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
 static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv,
                             LLVMBasicBlockRef else_bb, LLVMBasicBlockRef end_bb) {
   LLVMBuilderRef B = F->b;
-  LLVMValueRef empty, last;
+  LLVMValueRef empty, last, count = rc->count;
   if (rc->unit) {
     empty = LLVMBuildICmp(B, LLVMIntSGE, rc->r.start, rc->stop, "");
     last = LLVMBuildSub(B, rc->stop, fn_i64(F, 1), "");
+    count = LLVMBuildSub(B, rc->stop, rc->r.start, ""); /* unsigned; only used when > 0 */
   } else { /* start + (count-1)*step, in wrapping arithmetic: exact for count > 0 */
     empty = LLVMBuildICmp(B, LLVMIntEQ, rc->count, fn_i64(F, 0), "");
     last = LLVMBuildAdd(
         B, rc->r.start,
         LLVMBuildMul(B, LLVMBuildSub(B, rc->count, fn_i64(F, 1), ""), rc->r.step, ""), "");
   }
-  LLVMValueRef g = LLVMBuildOr(B, empty, loop_version_guard(F, lv, rc->r.start, last), "");
+  LLVMValueRef g = LLVMBuildOr(B, empty, loop_version_guard(F, lv, rc->r.start, last, count), "");
   LLVMBasicBlockRef fast_bb = fn_block(F, "for.fast"), slow_bb = fn_block(F, "for.checked");
   LLVMBuildCondBr(B, g, fast_bb, slow_bb);
   fn_position(F, fast_bb);

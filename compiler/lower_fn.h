@@ -48,7 +48,8 @@ typedef struct Fn {
   LLVMValueRef depth;           /* thread-local native call depth (recursive calls only) */
   LLVMValueRef file_str, name_str;
   /* the fast copy of a versioned loop: subscripts whose indices the guard
-   * proved in range (no check, no wraparound, nsw index arithmetic) */
+   * proved in range (no check, no wraparound, nsw index arithmetic) and
+   * `acc += f` statements proved not to overflow */
   Node *const *proven;
   int nproven;
   bool nsw;                     /* unchecked int + - * may be nsw (proven no overflow) */
@@ -62,7 +63,8 @@ typedef struct LoopVersion {
   int nsubs;
 } LoopVersion;
 bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out);
-LLVMValueRef loop_version_guard(Fn *F, const LoopVersion *v, LLVMValueRef first, LLVMValueRef last);
+LLVMValueRef loop_version_guard(Fn *F, const LoopVersion *v, LLVMValueRef first, LLVMValueRef last,
+                                LLVMValueRef count);
 bool loop_proven(const Fn *F, const Node *sub);
 
 /* lower.c */

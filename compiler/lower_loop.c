@@ -14,6 +14,9 @@
  * only a sufficient condition: an index under an `if` that never runs may
  * fail it, which merely selects the checked copy.
  *
+ * The same guard covers accumulations `acc += f(i)` (f affine, of one sign):
+ * see scan_sums.  Their additions then need no overflow check either.
+ *
  * Only loops without nested loops are versioned (they are where the time
  * goes, and it bounds the code growth to one copy per innermost loop). */
 #include "lower_fn.h"
@@ -23,6 +26,7 @@ typedef struct Plan {
   Symbol *iv;
   VEC(Symbol *) assigned; /* every name assigned in the body */
   VEC(Node *) subs;       /* the subscripts the guard covers */
+  VEC(Node *) sums;       /* `acc += f(i)` statements the guard covers */
   bool nested;            /* the body has a loop */
 } Plan;
 
@@ -171,6 +175,34 @@ static void scan_expr(Plan *p, Node *n) {
   scan_list(p, &n->list2);
 }
 
+static int count_assigned(const Plan *p, const Symbol *s) {
+  int c = 0;
+  for (int i = 0; i < p->assigned.len; i++)
+    c += p->assigned.data[i] == s;
+  return c;
+}
+
+/* `acc += f` with acc an int local assigned nowhere else in the body and f
+ * affine: if f has one sign at both ends, every partial sum lies between
+ * acc's value before the loop and the sum over all iterations (even when
+ * an `if` or a break skips some), so one check of that sum covers every
+ * addition. */
+static void scan_sums(Plan *p, NodeList *l) {
+  for (int i = 0; i < l->len; i++) {
+    Node *s = l->data[i];
+    if (s->kind == ND_IF) {
+      scan_sums(p, &s->list);
+      scan_sums(p, &s->list2);
+    } else if (s->kind == ND_AUGASSIGN && s->op == OP_ADD && s->a->kind == ND_NAME && s->a->sym &&
+               s->a->sym->ty && s->a->sym->ty->kind == TY_I64 &&
+               (s->a->sym->kind == SYM_LOCAL || s->a->sym->kind == SYM_PARAM) &&
+               count_assigned(p, s->a->sym) == 1 && s->b->ty && s->b->ty->kind == TY_I64 &&
+               affine(p, s->b) != AFF_NO) {
+      vec_push(p->F->L->arena, &p->sums, s);
+    }
+  }
+}
+
 /* ---------------------------------------------------------------- guard */
 
 typedef struct GuardEval {
@@ -219,8 +251,37 @@ static LLVMValueRef in_bounds(GuardEval *g, Node *e, LLVMValueRef size) {
   return LLVMBuildICmp(g->F->b, LLVMIntULT, eval_affine(g, e), size, "");
 }
 
+/* i1: for each covered sum, f has one sign at both ends and
+ * acc + count * (f(first) + f(last)) / 2 (the sum over every iteration,
+ * exact in i128) fits in an i64. */
+static LLVMValueRef sums_ok(Fn *F, const Plan *p, GuardEval *g0, GuardEval *g1,
+                            LLVMValueRef count) {
+  LLVMBuilderRef B = F->b;
+  LLVMTypeRef i128 = LLVMInt128TypeInContext(F->L->ctx);
+  LLVMValueRef ok = fn_bool(F, true), zero = fn_i64(F, 0);
+  for (int i = 0; i < p->sums.len; i++) {
+    Node *s = p->sums.data[i];
+    LLVMValueRef f0 = eval_affine(g0, s->b), f1 = eval_affine(g1, s->b);
+    LLVMValueRef pos = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntSGE, f0, zero, ""),
+                                    LLVMBuildICmp(B, LLVMIntSGE, f1, zero, ""), "");
+    LLVMValueRef neg = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntSLE, f0, zero, ""),
+                                    LLVMBuildICmp(B, LLVMIntSLE, f1, zero, ""), "");
+    ok = LLVMBuildAnd(B, ok, LLVMBuildOr(B, pos, neg, ""), "");
+    /* |count| < 2**64 and |f0 + f1| < 2**64: the product fits in i128 */
+    LLVMValueRef two = LLVMBuildAdd(B, LLVMBuildSExt(B, f0, i128, ""), LLVMBuildSExt(B, f1, i128, ""), "");
+    LLVMValueRef tot = LLVMBuildSDiv(B, LLVMBuildMul(B, LLVMBuildZExt(B, count, i128, ""), two, ""),
+                                     LLVMConstInt(i128, 2, 0), "");
+    tot = LLVMBuildAdd(B, tot, LLVMBuildSExt(B, load_sym(F, s->a->sym), i128, ""), "");
+    LLVMValueRef fits = LLVMBuildICmp(B, LLVMIntEQ, tot,
+                                      LLVMBuildSExt(B, LLVMBuildTrunc(B, tot, F->L->t_i64, ""), i128, ""), "");
+    ok = LLVMBuildAnd(B, ok, fits, "");
+  }
+  return ok;
+}
+
 /* i1: every covered index is in [0, size) at both ends of the loop. */
-static LLVMValueRef guard(Fn *F, const Plan *p, LLVMValueRef first, LLVMValueRef last) {
+static LLVMValueRef guard(Fn *F, const Plan *p, LLVMValueRef first, LLVMValueRef last,
+                          LLVMValueRef count) {
   LLVMValueRef ok = fn_bool(F, true);
   GuardEval g0 = {F, p, first, fn_bool(F, false)}, g1 = {F, p, last, fn_bool(F, false)};
   for (int s = 0; s < p->subs.len; s++) {
@@ -234,6 +295,7 @@ static LLVMValueRef guard(Fn *F, const Plan *p, LLVMValueRef first, LLVMValueRef
         ok = LLVMBuildAnd(F->b, ok, in_bounds(&g1, e, v.shape[k]), "");
     }
   }
+  ok = LLVMBuildAnd(F->b, ok, sums_ok(F, p, &g0, &g1, count), "");
   LLVMValueRef ovf = LLVMBuildOr(F->b, g0.ovf, g1.ovf, "");
   return LLVMBuildAnd(F->b, ok, LLVMBuildNot(F->b, ovf, ""), "vguard");
 }
@@ -252,9 +314,11 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out) {
   if (p.nested || is_assigned(&p, p.iv))
     return false;
   scan_list(&p, &forn->list);
+  if (F->overflowcheck)
+    scan_sums(&p, &forn->list);
   /* subscripts that cost nothing anyway (constant non-negative indices
    * with bounds checks off) are not worth a second copy */
-  bool worth = false;
+  bool worth = p.sums.len > 0;
   for (int s = 0; s < p.subs.len && !worth; s++) {
     Node *sub = p.subs.data[s];
     for (int k = 0; k < sub->list.len; k++)
@@ -265,14 +329,18 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out) {
     return false;
   out->p = ARENA_NEW(F->L->arena, Plan);
   *out->p = p;
-  out->subs = (Node *const *)p.subs.data;
-  out->nsubs = p.subs.len;
+  /* the fast copy's proven nodes: the subscripts, then the sums */
+  out->nsubs = p.subs.len + p.sums.len;
+  Node **all = ARENA_ARRAY(F->L->arena, Node *, out->nsubs + 1);
+  memcpy(all, p.subs.data, (size_t)p.subs.len * sizeof *all);
+  memcpy(all + p.subs.len, p.sums.data, (size_t)p.sums.len * sizeof *all);
+  out->subs = all;
   return true;
 }
 
 LLVMValueRef loop_version_guard(Fn *F, const LoopVersion *v, LLVMValueRef first,
-                                LLVMValueRef last) {
-  return guard(F, v->p, first, last);
+                                LLVMValueRef last, LLVMValueRef count) {
+  return guard(F, v->p, first, last, count);
 }
 
 bool loop_proven(const Fn *F, const Node *sub) {

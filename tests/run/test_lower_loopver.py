@@ -249,3 +249,113 @@ def test_strided_steps(mods):
     for start, stop, step in [(4, 100, 2), (9, 100, 3), (0, 100, 1), (99, 0, -7), (2**62, 100, 2**62)] + (
             [] if in_bounds_only(flags) else [(4, 101, 2), (-101, 0, 50)]):
         same_call(m, "counting", np.ones(100, dtype=np.uint8), start, stop, step)
+
+
+SUMS = '''
+@native
+def tri(n: int, acc: int) -> int:
+    total = acc
+    for i in range(n):
+        total += i
+    return total
+
+@native
+def tri_step(start: int, stop: int, step: int, acc: int, k: int) -> int:
+    total = acc
+    for i in range(start, stop, step):
+        total += k * i + 3
+    return total
+
+@native
+def logged_sum(out: i64[:], acc: int, k: int) -> int:
+    total = acc
+    for i in range(out.shape[0]):
+        out[i] = total
+        total += i * k
+    return total
+
+@native
+def counted_if(a: f64[:], start: int) -> int:
+    c = start
+    for i in range(a.shape[0]):
+        if a[i] > 0.5:
+            c += 1
+    return c
+
+@native
+def mixed_sign(n: int, acc: int) -> int:
+    total = acc
+    for i in range(n):
+        total += i - 5
+    return total
+
+@native
+def breaking_sum(n: int, acc: int, stop: int) -> int:
+    total = acc
+    for i in range(n):
+        if i == stop:
+            break
+        total += 1000 * i
+    return total
+'''
+
+
+@pytest.fixture(scope="module", params=FLAGS, ids=["safe", "nobounds", "nooverflow"])
+def sums(request):
+    return build(SUMS, request.param), request.param
+
+
+BIG = 2**63 - 1
+
+
+def test_sums(sums):
+    m, flags = sums
+    wraps = "--overflowcheck=off" in flags  # unchecked overflow is not Python's answer
+    cases = [(0, 0), (10, 0), (10, -100), (10**5, 5), (10, BIG - 45), (10, -2**63)]
+    if not wraps:
+        cases += [(10, BIG - 44), (10**5, BIG - 10**9)]
+    for n, acc in cases:
+        same_call(m, "tri", n, acc)
+    cases = [(0, 10, 1, 0, 2), (10, 0, -1, 0, -3), (0, 100, 7, -5, 10**12), (5, 5, 1, 1, 1),
+             (-10, 10, 3, 0, 1), (0, 10, 1, BIG - 200, 1), (0, 10, 1, -2**63 + 20, -1)]
+    if not wraps:
+        cases += [(0, 10, 1, BIG - 20, 1), (0, 10, 1, -2**63 + 10, -1), (0, 10, 1, -2**63 + 10, -100), (0, 4, 1, 0, 2**62),
+                  (-3, 3, 1, 0, 2**62)]
+    for c in cases:
+        same_call(m, "tri_step", *c)
+
+
+def test_sum_overflow_keeps_prior_writes(sums):
+    m, flags = sums
+    if "--overflowcheck=off" in flags:
+        pytest.skip("overflow raises only with overflow checks")
+    compiled, _ = m
+    # CPython grows the int (and fails later, storing it); compiled code
+    # raises at the addition that overflows, with the earlier writes made
+    for acc, k in [(BIG - 10, 1), (-2**63 + 20, -3), (0, 2**61)]:
+        out = np.full(8, 7, dtype=np.int64)
+        with pytest.raises(OverflowError, match="integer overflow"):
+            compiled.logged_sum(out, acc, k)
+        want, total = [], acc
+        for i in range(8):
+            want.append(total)
+            total += i * k
+            if not -2**63 <= total <= BIG:
+                break
+        done = len(want)
+        assert done < 8 and list(out[:done]) == want and list(out[done:]) == [7] * (8 - done)
+
+
+def test_counted_if_and_signs(sums):
+    m, flags = sums
+    a = np.random.default_rng(3).random(50)
+    for start in [0, -7, BIG - 100] + ([] if "--overflowcheck=off" in flags else [BIG - 3]):
+        same_call(m, "counted_if", a, start)
+    # (an intermediate sum below -2**63 raises even if the final one fits:
+    # SPEC §3, where CPython would grow the int)
+    for n, acc in [(0, 0), (3, 0), (20, 0), (20, -2**63 + 15)] + (
+            [] if "--overflowcheck=off" in flags else [(3, -2**63 + 3)]):
+        same_call(m, "mixed_sign", n, acc)
+    for n, acc, stop in [(100, 0, 5), (100, BIG - 10000, 4), (10, 0, 50)] + (
+            [] if "--overflowcheck=off" in flags else [(100, BIG - 10000, 6)]):
+        same_call(m, "breaking_sum", n, acc, stop)
