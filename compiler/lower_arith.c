@@ -222,6 +222,23 @@ static bool const_nonzero_f64(LLVMValueRef v) {
   return LLVMIsAConstantFP(v) && LLVMConstRealGetDouble(v, &loses) != 0.0;
 }
 
+/* x ** 2.0 exactly as CPython's float_pow: for NaN the operand itself; else
+ * libm's pow(|x|, 2.0) (pow(+-0) = 0, pow(+-inf) = inf, pow(+-1) = 1 are
+ * float_pow's special cases too), through pjm_libm_pow so LLVM cannot turn
+ * it into x*x; a finite x whose square overflows is OverflowError. */
+static LLVMValueRef float_square(Fn *F, LLVMValueRef x) {
+  LLVMBuilderRef B = F->b;
+  LLVMTypeRef d = F->L->t_f64;
+  LLVMValueRef ax = fn_intrinsic(F, "llvm.fabs", &d, 1, &x, 1);
+  LLVMValueRef args[] = {ax, fn_f64(F, 2.0)};
+  LLVMValueRef r = lower_call_rt(F->L, RT_pjm_libm_pow, args, 2);
+  LLVMValueRef inf = fn_f64(F, __builtin_inf());
+  LLVMValueRef bad = LLVMBuildAnd(B, LLVMBuildFCmp(B, LLVMRealOEQ, r, inf, ""),
+                                  LLVMBuildFCmp(B, LLVMRealOLT, ax, inf, ""), "");
+  fn_check_pjm(F, bad, PJM_FLOAT_POW_RANGE);
+  return LLVMBuildSelect(B, LLVMBuildFCmp(B, LLVMRealUNO, x, x, ""), x, r, "");
+}
+
 static LLVMValueRef float_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, Node *bn) {
   LLVMBuilderRef B = F->b;
   LLVMTypeRef d = F->L->t_f64;
@@ -251,6 +268,8 @@ static LLVMValueRef float_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, No
       fn_check_pjm(F, bad, PJM_FLOAT_POW_RANGE);
       return r;
     }
+    if (node_float_two(bn))
+      return float_square(F, a);
     return fn_call_pjm(F, RT_pjm_pow_f64, args, 2, d);
   default:
     break;

@@ -361,6 +361,8 @@ int pjm_pow_f64(double iv, double iw, double *out) {
   return PJM_OK;
 }
 
+double pjm_libm_pow(double x, double y) { return pow(x, y); }
+
 int pjm_round_i64(double x, int64_t *out) {
   double rounded = round(x);
   if (fabs(x - rounded) == 0.5) /* halfway: round to even */

@@ -25,6 +25,9 @@ const char *pjm_error_message(int status); /* CPython's text */
 /* ---- operators with Python semantics */
 int pjm_pow_i64(int64_t base, int64_t exp, int64_t *out);   /* int ** int; exp < 0 -> error */
 int pjm_pow_f64(double base, double exp, double *out);      /* float ** float */
+/* libm's pow itself, behind a name LLVM does not know: a call of `pow(x, 2.0)`
+ * would be rewritten to x*x, which differs from glibc's pow on some inputs. */
+double pjm_libm_pow(double x, double y);
 int pjm_truediv_i64(int64_t a, int64_t b, double *out);     /* int / int, correctly rounded */
 int pjm_floordiv_f64(double a, double b, double *out);      /* float // float */
 int pjm_mod_f64(double a, double b, double *out);           /* float % float */
