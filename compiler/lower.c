@@ -7,6 +7,8 @@
  * copied into allocas so they can be reassigned; mem2reg makes them SSA
  * again), the statements, and one "error" block returning -1 that every error
  * path reaches after raising and adding its traceback entry. */
+#include <llvm-c/DebugInfo.h>
+
 #include "lower_fn.h"
 
 PjIR *lower_program(Arena *a, Bailout *b, const Program *p, const PjOptions *o,
@@ -443,7 +445,7 @@ static void counted_loop_copy(Fn *F, Node *n, LLVMValueRef count, EachFn each, v
   fn_position(F, latch_bb);
   LLVMValueRef k1 = LLVMBuildNUWAdd(F->b, LLVMBuildLoad2(F->b, L->t_i64, kslot, ""), fn_i64(F, 1), "");
   LLVMBuildStore(F->b, k1, kslot);
-  LLVMBuildBr(F->b, cond_bb);
+  F->backedge = LLVMBuildBr(F->b, cond_bb);
 }
 
 static void counted_loop(Fn *F, Node *n, LLVMValueRef count, EachFn each, void *data) {
@@ -521,7 +523,22 @@ static void unit_range_copy(Fn *F, Node *n, LLVMValueRef start, LLVMValueRef sto
   fn_position(F, latch_bb);
   LLVMValueRef i1 = LLVMBuildNSWAdd(F->b, LLVMBuildLoad2(F->b, L->t_i64, islot, ""), fn_i64(F, 1), "");
   LLVMBuildStore(F->b, i1, islot);
-  LLVMBuildBr(F->b, cond_bb);
+  F->backedge = LLVMBuildBr(F->b, cond_bb);
+}
+
+/* !llvm.loop on a back edge: no vectorizing or unrolling of the checked
+ * copy of a versioned loop (it only runs when the guard failed), which keeps
+ * the build time of the second copy small. */
+static void mark_cold_loop(Fn *F, LLVMValueRef backedge) {
+  LLVMContextRef c = F->L->ctx;
+  LLVMMetadataRef vec[] = {LLVMMDStringInContext2(c, "llvm.loop.vectorize.enable", 26),
+                           LLVMValueAsMetadata(LLVMConstInt(F->L->t_i1, 0, 0))};
+  LLVMMetadataRef unr[] = {LLVMMDStringInContext2(c, "llvm.loop.unroll.disable", 24)};
+  LLVMMetadataRef tmp = LLVMTemporaryMDNode(c, NULL, 0);
+  LLVMMetadataRef ops[] = {tmp, LLVMMDNodeInContext2(c, vec, 2), LLVMMDNodeInContext2(c, unr, 1)};
+  LLVMMetadataRef loop = LLVMMDNodeInContext2(c, ops, 3);
+  LLVMMetadataReplaceAllUsesWith(tmp, loop);
+  LLVMSetMetadata(backedge, LLVMGetMDKindIDInContext(c, "llvm.loop", 9), LLVMMetadataAsValue(c, loop));
 }
 
 typedef struct RangeCopy {
@@ -567,6 +584,7 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   F->nproven = sn;
   fn_position(F, slow_bb);
   range_copy(F, n, rc, else_bb, end_bb);
+  mark_cold_loop(F, F->backedge);
 }
 
 static void lower_for_range(Fn *F, Node *n, Node *call) {

@@ -53,6 +53,7 @@ typedef struct Fn {
   Node *const *proven;
   int nproven;
   bool nsw;                     /* unchecked int + - * may be nsw (proven no overflow) */
+  LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
 } Fn;
 
 /* lower_loop.c: loop versioning (see there) */
