@@ -96,6 +96,17 @@ static bool const_int(const Node *e, int64_t *v) {
     *v = e->sym->value->ival;
     return true;
   }
+  /* `t[N - 1]`, `a.shape[K + 1]`: constant arithmetic is as constant as a literal
+   * (an overflow is simply not a constant here; the expression reports it). */
+  int64_t x, y;
+  if (e->kind == ND_BINOP && e->a && e->b && const_int(e->a, &x) && const_int(e->b, &y)) {
+    if (e->op == OP_ADD)
+      return !__builtin_add_overflow(x, y, v);
+    if (e->op == OP_SUB)
+      return !__builtin_sub_overflow(x, y, v);
+    if (e->op == OP_MUL)
+      return !__builtin_mul_overflow(x, y, v);
+  }
   return false;
 }
 
