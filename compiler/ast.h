@@ -54,6 +54,9 @@ enum {
   FN_PARSE_ERROR = 1 << 6,   /* selected, and the parser reported errors in it: the
                                 checker takes its signature but skips its body, so
                                 the other functions still get checked in the same run */
+  FN_SIG_ERROR = 1 << 7,     /* the parser gave up inside the signature (with FN_PARSE_ERROR):
+                                parameters or the return annotation may be missing, so
+                                the checker does not also report them as missing */
 };
 
 struct Node {

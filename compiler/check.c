@@ -167,12 +167,16 @@ FuncInst *fixed_inst(Check *C, Global *g) {
       err(C, p->span,
           "parameter '%s' of compiled function '%s' needs a type annotation, e.g. '%s: int', "
           "'%s: float' or '%s: f64[:]'", p->name, func->name, p->name, p->name, p->name);
+    if (!p->a && (func->flags & FN_SIG_ERROR))
+      continue;   /* the parser already reported why the signature is incomplete */
       continue;
     }
     pt[i] = check_annotation(C, p->a, false);
   }
   Type *ret = NULL;
-  if (!func->a)
+  if (!func->a && (func->flags & FN_SIG_ERROR))
+    ;   /* reported by the parser */
+  else if (!func->a)
     err(C, func->span,
         "compiled function '%s' needs a return annotation, e.g. '-> float' or '-> None'",
         func->name);

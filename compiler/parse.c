@@ -712,7 +712,9 @@ static Node *parse_subscript(Parser *P, Node *value, Span start) {
   advance(P); /* [ */
   bool slices = false;
   if (at(P, TK_RSQB))
-    fail(P, cur(P)->span, "invalid syntax: expected an index");
+    fail(P, cur(P)->span, P->annot ? "invalid syntax: empty brackets; an array annotation takes "
+                                     "':' per dimension, e.g. f64[:] or f64[:, :]"
+                                   : "invalid syntax: expected an index");
   while (!at(P, TK_RSQB) && !P->panic) {
     Node *i;
     if (at(P, TK_STAR)) {
@@ -1664,12 +1666,13 @@ static void parse_def(Parser *P, const DecoratorList *decos) {
     parse_block(P, &fn->list2, "def");
   if (P->panic)
     skip_statement(P);
+  bool sig_error = P->panic;
   fn->span = from(P, start);
   for (int i = first_tok + 2; i < P->pos; i++) /* the def's own name binds at top level */
     P->in_def[i] = true;
   take_docstring(fn);
   if (P->report && P->d->nerrors > errors0)
-    fn->flags |= FN_PARSE_ERROR;
+    fn->flags |= FN_PARSE_ERROR | (sig_error ? FN_SIG_ERROR : 0);
   if (!P->report && P->reason) {
     fn->flags |= FN_UNSUPPORTED;
     fn->sval = P->reason;
