@@ -108,8 +108,12 @@ static Node *fold_default(Check *C, Node *param, Type *ty) {
     return NULL;
   Node *v = fold_const(C, param->b);
   if (!v) {
-    err(C, param->b->span, "default value of parameter '%s' is not a compile-time constant",
-        param->name);
+    if (param->b->kind == ND_NONE && param->b->flags != -1)
+      err(C, param->b->span, "parameter '%s' cannot default to None: compiled values are never "
+          "None; use a number, or no default", param->name);
+    else if (param->b->flags != -1 || param->b->kind != ND_NONE)
+      err(C, param->b->span, "default value of parameter '%s' is not a compile-time constant; "
+          "use a literal or a module constant such as N = 10", param->name);
     return NULL;
   }
   if (!ty)

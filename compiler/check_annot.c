@@ -37,6 +37,43 @@ static TypeKind numpy_kind(const char *name, bool *ok) {
   return TY_NONE;
 }
 
+/* What to write instead of a type name from Python, typing, NumPy, Numba or
+ * Cython that is not one of ours ("" when there is nothing specific to say). */
+static const char *foreign_type_hint(const char *name) {
+  static const struct { const char *name, *hint; } tab[] = {
+      {"double", "did you mean f64?"},         {"float64", "did you mean f64?"},
+      {"float32", "did you mean f32?"},        {"single", "did you mean f32?"},
+      {"long", "did you mean int (i64)?"},     {"int64", "did you mean i64?"},
+      {"int32", "did you mean i32?"},          {"int16", "did you mean i16?"},
+      {"int8", "did you mean i8?"},            {"uint64", "did you mean u64?"},
+      {"uint32", "did you mean u32?"},         {"uint16", "did you mean u16?"},
+      {"uint8", "did you mean u8?"},           {"intp", "did you mean i64?"},
+      {"Py_ssize_t", "did you mean i64?"},     {"bint", "did you mean bool?"},
+      {"boolean", "did you mean bool?"},       {"bool_", "did you mean bool?"},
+      {"list", "Python lists are not supported; pass a NumPy array and annotate it like f64[:]"},
+      {"List", "Python lists are not supported; pass a NumPy array and annotate it like f64[:]"},
+      {"Sequence", "sequences are not supported; pass a NumPy array and annotate it like f64[:]"},
+      {"ndarray", "write the element type and the dimensions instead, e.g. f64[:] or f64[:, :]"},
+      {"NDArray", "write the element type and the dimensions instead, e.g. f64[:] or f64[:, :]"},
+      {"array", "write the element type and the dimensions instead, e.g. f64[:] or f64[:, :]"},
+      {"Optional", "compiled values are never None; annotate the value's own type"},
+      {"Union", "a parameter has exactly one type in compiled code"},
+      {"Any", "a parameter has exactly one type in compiled code"},
+      {"complex", "complex numbers are not supported in compiled functions"},
+      {"complex128", "complex numbers are not supported in compiled functions"},
+      {"str", "strings are not supported in compiled functions"},
+      {"bytes", "pass a bytearray or NumPy array and annotate it as u8[:]"},
+      {"dict", "dicts are not supported in compiled functions"},
+      {"Dict", "dicts are not supported in compiled functions"},
+      {"set", "sets are not supported in compiled functions"},
+      {"object", "a parameter needs a concrete type in compiled code"},
+  };
+  for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+    if (!strcmp(tab[i].name, name))
+      return tab[i].hint;
+  return "";
+}
+
 static const char *const HINT =
     "use int, float, bool, i8..i64, u8..u64, f32, f64, an array like f64[:] or a tuple like "
     "tuple[int, float]";
@@ -131,6 +168,8 @@ Type *check_annotation(Check *C, Node *ann, bool allow_none) {
     return NULL;
   switch (ann->kind) {
   case ND_NONE:
+    if (ann->flags == -1)   /* the parser's placeholder for what it reported */
+      return NULL;
     if (allow_none)
       return C->t_none;
     err(C, ann->span, "None is only allowed as a return annotation ('-> None')");
@@ -147,7 +186,11 @@ Type *check_annotation(Check *C, Node *ann, bool allow_none) {
       err(C, ann->span, "'tuple' needs element types, e.g. tuple[int, float]");
       return NULL;
     }
-    err(C, ann->span, "unknown type '%s'; %s", ann->kind == ND_NAME ? ann->name : ann->name, HINT);
+    const char *fh = foreign_type_hint(ann->name);
+    if (*fh)
+      err(C, ann->span, "unknown type '%s': %s", ann->name, fh);
+    else
+      err(C, ann->span, "unknown type '%s'; %s", ann->name, HINT);
     return NULL;
   }
   case ND_SUBSCRIPT: {
@@ -159,9 +202,14 @@ Type *check_annotation(Check *C, Node *ann, bool allow_none) {
     if (!elem) {
       if (ann->a->kind == ND_SUBSCRIPT)
         err(C, ann->span, "array annotations take all dimensions in one subscript, e.g. f64[:, :]");
-      else
-        err(C, ann->a->span, "'%s' is not an array element type; %s",
-            ann->a->kind == ND_NAME || ann->a->kind == ND_ATTR ? ann->a->name : "this", HINT);
+      else if (ann->a->kind == ND_NAME || ann->a->kind == ND_ATTR) {
+        const char *fh = foreign_type_hint(ann->a->name);
+        if (*fh)
+          err(C, ann->a->span, "'%s[...]' is not a pyjitc type: %s", ann->a->name, fh);
+        else
+          err(C, ann->a->span, "'%s' is not an array element type; %s", ann->a->name, HINT);
+      } else
+        err(C, ann->a->span, "this is not an array element type; %s", HINT);
       return NULL;
     }
     return array_annotation(C, ann, elem);

@@ -632,7 +632,11 @@ static Node *parse_atom(Parser *P) {
     return skip_display(P, NO_SPAN);
   case TK_ELLIPSIS:
     advance(P);
-    soft(P, t->span, "'...' (Ellipsis) is not supported in compiled functions");
+    if (P->annot)   /* tuple[int, ...] */
+      soft(P, t->span, "variable-length tuples are not supported; list each element type, "
+                       "e.g. tuple[int, int, int]");
+    else
+      soft(P, t->span, "'...' (Ellipsis) is not supported in compiled functions");
     return dummy(P, t->span);
   default:
     if (t->kind == TK_NEWLINE || t->kind == TK_ENDMARKER)

@@ -21,7 +21,7 @@ def a4(x: int = 1.5, y: float = 2) -> float:
     return x + y
 
 # ERRORS:
-# 5:11: unknown type 'list'; use int, float, bool, i8..i64, u8..u64, f32, f64, an array like f64[:] or a tuple like tuple[int, float]
+# 5:11: unknown type 'list': Python lists are not supported; pass a NumPy array and annotate it like f64[:]
 # 5:24: array annotations take ':' per dimension, e.g. f64[:] or f64[:, :]
 # 5:33: 'tuple' needs element types, e.g. tuple[int, float]
 # 5:54: tuple elements must be scalars, not f64[:]
