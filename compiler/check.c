@@ -167,12 +167,12 @@ FuncInst *fixed_inst(Check *C, Global *g) {
   Type **pt = ARENA_ARRAY(C->a, Type *, n + 1);
   for (int i = 0; i < n; i++) {
     Node *p = func->list.data[i];
+    if (!p->a && (func->flags & FN_SIG_ERROR))
+      continue;   /* the parser already reported why the signature is incomplete */
     if (!p->a) {
       err(C, p->span,
           "parameter '%s' of compiled function '%s' needs a type annotation, e.g. '%s: int', "
           "'%s: float' or '%s: f64[:]'", p->name, func->name, p->name, p->name, p->name);
-    if (!p->a && (func->flags & FN_SIG_ERROR))
-      continue;   /* the parser already reported why the signature is incomplete */
       continue;
     }
     pt[i] = check_annotation(C, p->a, false);

@@ -1666,11 +1666,11 @@ static void parse_def(Parser *P, const DecoratorList *decos) {
     parse_params(P, fn);
   if (!P->panic && accept(P, TK_RARROW))
     fn->a = parse_annotation(P);
+  bool sig_error = P->panic;
   if (!P->panic && expect(P, TK_COLON, ":"))
     parse_block(P, &fn->list2, "def");
   if (P->panic)
     skip_statement(P);
-  bool sig_error = P->panic;
   fn->span = from(P, start);
   for (int i = first_tok + 2; i < P->pos; i++) /* the def's own name binds at top level */
     P->in_def[i] = true;
