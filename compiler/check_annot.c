@@ -298,6 +298,20 @@ static double fmod_py(double a, double b) {
   return m;
 }
 
+/* float // float as CPython computes it (floatobject.c _float_div_mod, as
+ * pjm_floordiv_f64, which the compiler does not link): not floor(a / b),
+ * which rounds first (1.0 // 0.1 is 9.0, inf // 3.0 is nan). */
+static double floordiv_py(double a, double b) {
+  double m = fmod(a, b);
+  double div = (a - m) / b;
+  if (m != 0 && (b < 0) != (m < 0))
+    div -= 1.0;
+  if (div == 0)
+    return copysign(0.0, a / b);
+  double fl = floor(div);
+  return div - fl > 0.5 ? fl + 1.0 : fl;
+}
+
 static Node *fold_binop(Check *C, Span sp, Op op, Node *x, Node *y) {
   bool fl = x->kind == ND_FLOAT || y->kind == ND_FLOAT;
   if (fl) {
@@ -308,7 +322,7 @@ static Node *fold_binop(Check *C, Span sp, Op op, Node *x, Node *y) {
     case OP_SUB: return mk_float(C, sp, a - b);
     case OP_MUL: return mk_float(C, sp, a * b);
     case OP_DIV: return b == 0 ? NULL : mk_float(C, sp, a / b);
-    case OP_FLOORDIV: return b == 0 ? NULL : mk_float(C, sp, floor(a / b));
+    case OP_FLOORDIV: return b == 0 ? NULL : mk_float(C, sp, floordiv_py(a, b));
     case OP_MOD: return b == 0 ? NULL : mk_float(C, sp, fmod_py(a, b));
     case OP_POW: return (a == 0 && b < 0) || (a < 0 && b != floor(b)) ? NULL : mk_float(C, sp, pow(a, b));
     default: return NULL;
