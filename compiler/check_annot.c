@@ -312,6 +312,30 @@ static double floordiv_py(double a, double b) {
   return div - fl > 0.5 ? fl + 1.0 : fl;
 }
 
+static int bit_length(uint64_t v) { return v ? 64 - __builtin_clzll(v) : 0; }
+
+/* int / int correctly rounded, as CPython's long_true_divide (and
+ * pjm_truediv_i64): past 2**53 the operands are not exact doubles, so the
+ * quotient is formed with 55-56 significant bits plus a sticky bit and
+ * rounded once by the conversion. */
+static double truediv_int(int64_t a, int64_t b) {
+  uint64_t ua = a < 0 ? 0 - (uint64_t)a : (uint64_t)a;
+  uint64_t ub = b < 0 ? 0 - (uint64_t)b : (uint64_t)b;
+  if (ua <= (UINT64_C(1) << 53) && ub <= (UINT64_C(1) << 53))
+    return (double)a / (double)b;
+  int shift = 55 + bit_length(ub) - bit_length(ua);
+  unsigned __int128 num = ua, den = ub;
+  if (shift >= 0)
+    num <<= shift;
+  else
+    den <<= -shift;
+  unsigned __int128 q = num / den;
+  if (num % den)
+    q |= 1;
+  double mag = ldexp((double)(uint64_t)q, -shift);
+  return (a < 0) != (b < 0) ? -mag : mag;
+}
+
 static Node *fold_binop(Check *C, Span sp, Op op, Node *x, Node *y) {
   bool fl = x->kind == ND_FLOAT || y->kind == ND_FLOAT;
   if (fl) {
@@ -334,7 +358,7 @@ static Node *fold_binop(Check *C, Span sp, Op op, Node *x, Node *y) {
   case OP_ADD: return __builtin_add_overflow(a, b, &r) ? NULL : mk_int(C, sp, r);
   case OP_SUB: return __builtin_sub_overflow(a, b, &r) ? NULL : mk_int(C, sp, r);
   case OP_MUL: return __builtin_mul_overflow(a, b, &r) ? NULL : mk_int(C, sp, r);
-  case OP_DIV: return b == 0 ? NULL : mk_float(C, sp, (double)a / (double)b);
+  case OP_DIV: return b == 0 ? NULL : mk_float(C, sp, truediv_int(a, b));
   case OP_FLOORDIV:
   case OP_MOD: {
     if (b == 0 || (a == INT64_MIN && b == -1))

@@ -130,7 +130,6 @@ def test_float_floordiv_constants():
     same_call(mods, "fdiv_default")
 
 
-@pytest.mark.xfail(strict=True, reason="check_annot.c folds int / int as double division, not correctly rounded past 2**53")
 def test_int_truediv_constants():
     # CPython rounds the exact quotient of ints past 2**53 once
     mods = build(SRC_IDIV)
