@@ -257,8 +257,8 @@ static Node *mk_bool(Check *C, Span sp, bool v) {
   return n;
 }
 
-/* Integer literal text (decimal, 0x, 0o, 0b, underscores) -> int64; false on overflow. */
-static bool parse_int_literal(const char *s, int64_t *out) {
+/* Integer literal text (decimal, 0x, 0o, 0b, underscores) -> uint64; false on overflow. */
+static bool parse_u64_literal(const char *s, uint64_t *out) {
   int base = 10;
   if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
     base = 16, s += 2;
@@ -278,10 +278,36 @@ static bool parse_int_literal(const char *s, int64_t *out) {
       return false;
     v = v * (uint64_t)base + (uint64_t)d;
   }
-  if (v > (uint64_t)INT64_MAX)
+  *out = v;
+  return true;
+}
+
+/* Integer literal text -> int64; false when it does not fit. */
+static bool parse_int_literal(const char *s, int64_t *out) {
+  uint64_t v;
+  if (!parse_u64_literal(s, &v) || v > (uint64_t)INT64_MAX)
     return false;
   *out = (int64_t)v;
   return true;
+}
+
+static bool is_literal_2_63(const Node *n) {
+  uint64_t v;
+  return n && n->kind == ND_INT && n->sval && parse_u64_literal(n->sval, &v) &&
+         v == (UINT64_C(1) << 63);
+}
+
+/* True for an expression of literals whose value is exactly 2**63
+ * (`9223372036854775808`, `2**63`, `1 << 63`): negated, it is INT64_MIN,
+ * which Python users spell `-2**63`; only the magnitude is out of range. */
+bool is_int_2_63(const Node *n) {
+  if (is_literal_2_63(n))
+    return true;
+  if (!n || n->kind != ND_BINOP || (n->op != OP_POW && n->op != OP_LSHIFT))
+    return false;
+  const Node *x = n->a, *y = n->b;
+  return x && y && x->kind == ND_INT && y->kind == ND_INT && int_literal_fits(x) &&
+         int_literal_fits(y) && y->ival == 63 && x->ival == (n->op == OP_POW ? 2 : 1);
 }
 
 bool int_literal_fits(const Node *n) {
@@ -431,6 +457,8 @@ Node *fold_const(Check *C, Node *e) {
     return g && g->kind == GL_MODULE ? fold_builtin_const(C, e->span, g->module, e->name) : NULL;
   }
   case ND_UNARYOP: {
+    if (e->op == OP_NEG && is_int_2_63(e->a))
+      return mk_int(C, e->span, INT64_MIN);
     Node *x = fold_const(C, e->a);
     if (!x)
       return NULL;
@@ -447,6 +475,11 @@ Node *fold_const(Check *C, Node *e) {
     }
   }
   case ND_BINOP: {
+    if (e->op == OP_SUB && is_int_2_63(e->a)) {   /* 2**63 - 1: INT64_MAX */
+      Node *k = fold_const(C, e->b);
+      return k && k->kind == ND_INT && k->ival >= 1 ? mk_int(C, e->span, INT64_MAX - (k->ival - 1))
+                                                     : NULL;
+    }
     Node *x = fold_const(C, e->a), *y = fold_const(C, e->b);
     return x && y ? fold_binop(C, e->span, e->op, x, y) : NULL;
   }

@@ -380,6 +380,16 @@ Type *binop_typed(Check *C, Node *e) {
 }
 
 static Node *check_unary(Check *C, Node *e) {
+  if (e->op == OP_NEG && is_int_2_63(e->a)) {
+    /* -9223372036854775808, -2**63: INT64_MIN, though its magnitude is not an int64 */
+    e->kind = ND_INT;
+    e->ival = INT64_MIN;
+    e->sval = NULL;
+    e->flags = 0;
+    e->a = NULL;
+    e->ty = C->t_int;
+    return e;
+  }
   if (e->op == OP_NOT) {
     e->a = check_cond(C, e->a);
     e->ty = C->t_bool;
@@ -576,6 +586,17 @@ Node *check_expr(Check *C, Node *e) {
     return e;
   case ND_TUPLE: return check_tuple(C, e);
   case ND_BINOP:
+    if (e->op == OP_SUB && is_int_2_63(e->a) && e->b->kind == ND_INT && int_literal_fits(e->b) &&
+        e->b->ival >= 1) {
+      /* 2**63 - 1: INT64_MAX, though 2**63 itself is not an int64 */
+      e->ival = INT64_MAX - (e->b->ival - 1);
+      e->kind = ND_INT;
+      e->sval = NULL;
+      e->flags = 0;
+      e->a = e->b = NULL;
+      e->ty = C->t_int;
+      return e;
+    }
     e->a = check_expr(C, e->a);
     e->b = check_expr(C, e->b);
     binop_typed(C, e);

@@ -118,6 +118,7 @@ Node *fold_const(Check *C, Node *e);      /* ND_INT/ND_FLOAT/ND_BOOL or NULL (no
 Symbol *global_const(Check *C, Global *g, Span use);
 bool is_exception_name(const char *name);
 bool int_literal_fits(const Node *n);     /* an ND_INT whose literal fits int64 */
+bool is_int_2_63(const Node *n);         /* literals worth exactly 2**63 (negated: INT64_MIN) */
 
 /* check_stmt.c */
 void check_body(Check *C, NodeList *body);

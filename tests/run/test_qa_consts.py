@@ -136,7 +136,6 @@ def test_int_truediv_constants():
     same_call(mods, "idiv_consts")
 
 
-@pytest.mark.xfail(strict=True, reason="-2**63 and -9223372036854775808 are rejected as constants, literals and defaults")
 def test_int64_min_constants():
     mods = build(SRC_IMIN)
     same_call(mods, "imin_consts")
@@ -164,7 +163,6 @@ def imax_default(x: int = 2**63 - 1) -> int:
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="2**63 - 1 is rejected as a constant and a default (2**63 overflows while folding)")
 def test_int64_max_constants():
     mods = build(SRC_IMAX)
     same_call(mods, "imax_consts")
