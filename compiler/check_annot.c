@@ -430,6 +430,48 @@ static Node *fold_builtin_const(Check *C, Span sp, char module, const char *name
   return NULL;
 }
 
+/* One comparison of folded constants as CPython decides it: 1 true, 0 false,
+ * -1 not folded (is/in, or an int too large to compare exactly as a float). */
+static int fold_compare1(Op op, const Node *x, const Node *y) {
+  bool fl = x->kind == ND_FLOAT || y->kind == ND_FLOAT;
+  double a = 0, b = 0;
+  int64_t i = x->ival, j = y->ival;
+  if (fl) {
+    const int64_t exact = INT64_C(1) << 53;
+    if ((x->kind != ND_FLOAT && (i > exact || i < -exact)) ||
+        (y->kind != ND_FLOAT && (j > exact || j < -exact)))
+      return -1;
+    a = x->kind == ND_FLOAT ? x->fval : (double)i;
+    b = y->kind == ND_FLOAT ? y->fval : (double)j;
+  }
+  switch (op) {
+  case OP_EQ: return fl ? a == b : i == j;
+  case OP_NE: return fl ? a != b : i != j;
+  case OP_LT: return fl ? a < b : i < j;
+  case OP_LE: return fl ? a <= b : i <= j;
+  case OP_GT: return fl ? a > b : i > j;
+  case OP_GE: return fl ? a >= b : i >= j;
+  default: return -1;
+  }
+}
+
+/* `FLAG = N > 10`, `OK = 0 <= K < N`: a chain is true when every link is. */
+static Node *fold_compare(Check *C, Node *e) {
+  Node *x = fold_const(C, e->a);
+  if (!x || e->ops.len != e->list.len)
+    return NULL;
+  bool all = true;
+  for (int k = 0; k < e->list.len; k++) {
+    Node *y = fold_const(C, e->list.data[k]);
+    int r = y ? fold_compare1(e->ops.data[k], x, y) : -1;
+    if (r < 0)
+      return NULL;
+    all = all && r;
+    x = y;
+  }
+  return mk_bool(C, e->span, all);
+}
+
 Node *fold_const(Check *C, Node *e) {
   if (!e)
     return NULL;
@@ -474,6 +516,7 @@ Node *fold_const(Check *C, Node *e) {
     default: return NULL;
     }
   }
+  case ND_COMPARE: return fold_compare(C, e);
   case ND_BINOP: {
     if (e->op == OP_SUB && is_int_2_63(e->a)) {   /* 2**63 - 1: INT64_MAX */
       Node *k = fold_const(C, e->b);

@@ -192,7 +192,6 @@ def flag_default(b: bool = OFF, c: bool = IN_RANGE) -> int:
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="module constants made by comparisons (FLAG = N > 10) are rejected")
 def test_comparison_constants():
     mods = build(SRC_FLAGS)
     same_call(mods, "flags")
