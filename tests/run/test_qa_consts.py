@@ -228,7 +228,6 @@ def g(x: float) -> float:
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="a bad default of a compiled function is reported again at each call that uses it")
 def test_bad_default_reported_once(tmp_path):
     from difftest import HEADER, PYJITC
     import subprocess
