@@ -143,6 +143,15 @@ static Node *check_var_read(Check *C, Node *e, Var *v) {
   return widen(C, e);
 }
 
+/* Whether a top-level statement of the module binds `name` (see ND_MODULE's a). */
+static bool module_binds(Check *C, const char *name) {
+  const Node *names = C->m->node->a;
+  for (int i = 0; names && i < names->list.len; i++)
+    if (names->list.data[i]->name == name)
+      return true;
+  return false;
+}
+
 static Node *check_name(Check *C, Node *e) {
   Var *v = find_var(C, e->name);
   if (v)
@@ -154,7 +163,8 @@ static Node *check_name(Check *C, Node *e) {
       Symbol *s = global_const(C, g, e->span);
       if (!s) {
         err(C, e->span, "module global '%s' is not a compile-time constant (only int, float "
-                        "and bool constants assigned once can be used in compiled code)", e->name);
+                        "and bool constants assigned once can be used in compiled code); pass "
+                        "it as a parameter", e->name);
         return e;
       }
       e->sym = s;
@@ -182,6 +192,10 @@ static Node *check_name(Check *C, Node *e) {
   else if (is_exception_name(e->name))
     err(C, e->span, "exception class '%s' can only be raised: raise %s(\"message\")", e->name,
         e->name);
+  else if (module_binds(C, e->name))
+    err(C, e->span, "module global '%s' is not a compile-time constant (only int, float and "
+                    "bool constants assigned once can be used in compiled code); pass it as a "
+                    "parameter", e->name);
   else
     err(C, e->span, "name '%s' is not defined (compiled code sees its own variables, the "
                     "module's functions, imports, and int/float/bool constants)", e->name);

@@ -1942,6 +1942,33 @@ static void drop_rebound_constants(Parser *P) {
   l->len = n;
 }
 
+/* Every name a top-level statement binds (`L = [1]`, `N += 1`, `class K`,
+ * `for J in ...`), constants or not, as ND_NAME nodes in module->a: the
+ * checker uses them only to say "not a compile-time constant" rather than
+ * "not defined" when compiled code reads such a global. */
+static void collect_module_names(Parser *P) {
+  Node *names = mk(P, ND_TUPLE, P->toks[0].span);
+  for (int i = 0; i + 1 < P->ntoks; i++) {
+    const Token *t = &P->toks[i];
+    if (t->kind != TK_NAME || t->span.col != 0 || P->in_def[i])
+      continue;
+    const char *id = P->ids[i];
+    int at_name = -1;
+    TokenKind next = P->toks[i + 1].kind;
+    if (id == P->w.k_class || id == P->w.k_for)
+      at_name = i + 1;
+    else if (!is_keyword(P, id) && (next == TK_EQUAL || next == TK_COLON || next == TK_COMMA ||
+                                    augassign_op(next) != OP_NONE))
+      at_name = i;
+    if (at_name < 0 || P->toks[at_name].kind != TK_NAME || is_keyword(P, P->ids[at_name]))
+      continue;
+    Node *n = mk(P, ND_NAME, P->toks[at_name].span);
+    n->name = P->ids[at_name];
+    vec_push(P->arena, &names->list, n);
+  }
+  P->module->a = names;
+}
+
 /* ------------------------------------------------------------------ entry */
 
 static void init_words(Parser *P) {
@@ -2020,6 +2047,7 @@ Module *parse_module(Arena *a, Interner *in, Diags *d, const Source *src, const 
     if (P->pos == before)
       advance(P); /* never stall */
   }
+  collect_module_names(P);
   drop_rebound_constants(P);
   m->node->span = span_join(P->toks[0].span, P->toks[P->ntoks - 1].span);
   m->node->name = m->name;

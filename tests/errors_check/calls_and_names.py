@@ -42,7 +42,7 @@ def k(a: f64[::1, :], b: f64[:][:], c: int[:, :, :, :, :]) -> int:
 # 12:14: cannot index 'x' (a scalar float); did you mean an array type like f64[:]?
 # 14:9: 'y' is assigned int here but bool at line 13; a variable keeps one type (only int and float mix, as float)
 # 17:9: local variable 'z' might be referenced before assignment (compiled code requires it to be assigned on every path before this use)
-# 18:9: name 'X' is not defined (compiled code sees its own variables, the module's functions, imports, and int/float/bool constants)
+# 18:9: module global 'X' is not a compile-time constant (only int, float and bool constants assigned once can be used in compiled code); pass it as a parameter
 # 19:5: cannot call 'print' from compiled code: only functions of this module, math.*, numpy.* and the builtins range, len, abs, min, max, int, float, bool, round are supported
 # 20:5: cannot call 'gen' from compiled code: 'yield' is not supported in compiled functions (calls_and_names.py:7)
 # 21:14: int ** negative int gives a float in Python; write a float base (e.g. 2.0 ** -1) or convert with float(...)
