@@ -328,8 +328,15 @@ static Node *check_subscript(Check *C, Node *e) {
   for (int i = 0; i < e->list.len; i++)
     e->list.data[i] = check_index(C, e->list.data[i]);
   if (e->list.len != t->ndim) {
-    err(C, e->span, "%s has %d dimension%s, so it takes %d index%s, not %d", tname(C, t),
-        t->ndim, t->ndim == 1 ? "" : "s", t->ndim, t->ndim == 1 ? "" : "es", e->list.len);
+    /* a[i][j] on a 2-D array (the Numba habit) reads a row view, which is not supported */
+    const char *hint = e->list.len < t->ndim
+        ? (t->ndim == 2 ? "; index every dimension at once, e.g. a[i, j] (rows and slices are "
+                          "not supported yet)"
+                        : "; index every dimension at once, e.g. a[i, j, k] (sub-arrays are not "
+                          "supported yet)")
+        : "";
+    err(C, e->span, "%s has %d dimension%s, so it takes %d index%s, not %d%s", tname(C, t),
+        t->ndim, t->ndim == 1 ? "" : "s", t->ndim, t->ndim == 1 ? "" : "es", e->list.len, hint);
     return e;
   }
   e->ty = t->elem;

@@ -194,7 +194,11 @@ static Type *check_target(Check *C, Node *t, Type *vt) {
     if (el != t)
       return NULL;
     if (t->a && t->a->ty && t->a->ty->kind == TY_TUPLE) {
-      err(C, t->span, "tuples are immutable: cannot assign to an element");
+      if (t->a->kind == ND_ATTR && t->a->builtin == BI_A_SHAPE)
+        err(C, t->span, "an array's shape cannot be assigned: arrays cannot be resized in "
+                        "compiled code");
+      else
+        err(C, t->span, "tuples are immutable: cannot assign to an element");
       return NULL;
     }
     return t->ty;

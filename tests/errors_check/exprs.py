@@ -24,7 +24,7 @@ def f(a: f64[:], b: f64[:, :], n: int) -> float:
 
 # ERRORS:
 # 8:9: unsupported operand types for +: f64[:] and int (whole-array arithmetic is not supported yet; loop over the elements)
-# 9:9: f64[:, :] has 2 dimensions, so it takes 2 indexes, not 1
+# 9:9: f64[:, :] has 2 dimensions, so it takes 2 indexes, not 1; index every dimension at once, e.g. a[i, j] (rows and slices are not supported yet)
 # 10:9: strings are not supported in compiled code (only as raise and assert messages)
 # 11:9: the branches of the conditional expression give different types, int and bool; compiled code needs one type here
 # 12:9: the operands of 'and' give different types, int and f64[:]; compiled code needs one type here
