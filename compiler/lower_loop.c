@@ -332,8 +332,11 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out) {
   /* the fast copy's proven nodes: the subscripts, then the sums */
   out->nsubs = p.subs.len + p.sums.len;
   Node **all = ARENA_ARRAY(F->L->arena, Node *, out->nsubs + 1);
-  memcpy(all, p.subs.data, (size_t)p.subs.len * sizeof *all);
-  memcpy(all + p.subs.len, p.sums.data, (size_t)p.sums.len * sizeof *all);
+  /* an empty VEC has a NULL data pointer, and memcpy(NULL, 0) is undefined */
+  for (int k = 0; k < p.subs.len; k++)
+    all[k] = p.subs.data[k];
+  for (int k = 0; k < p.sums.len; k++)
+    all[p.subs.len + k] = p.sums.data[k];
   out->subs = all;
   return true;
 }
