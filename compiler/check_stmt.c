@@ -110,6 +110,7 @@ static void unify_var(Check *C, Var *v, Type *t, int line) {
   Type *u = unify_store(C, cur, t);
   if (u && u != cur) {
     v->sym->ty = u;
+    v->line = line;   /* messages cite the line that made it float, not the first int */
     C->fn->changed = true;
   }
 }
@@ -259,10 +260,16 @@ static Node *store_into(Check *C, Node *t, Node *val) {
       val->ty = type_tuple(C->tt, el, val->list.len);
     return val;
   }
-  Node *r = convert_store(C, val, t->ty);
+  Var *v = t->kind == ND_NAME ? find_var(C, t->name) : NULL;
+  /* an inferred local is one type: a bool stored into an int or float local
+   * would make the compiled value 1 where CPython's is True (docs/subset.md,
+   * "Variables"); annotated locals, parameters and elements convert it */
+  bool bool_mix = v && !v->fixed && v->sym->kind != SYM_PARAM && val->ty == C->t_bool &&
+                  t->ty != C->t_bool;
+  Node *r = bool_mix ? NULL : convert_store(C, val, t->ty);
   if (r)
     return r;
-  store_error(C, t, t->kind == ND_NAME ? find_var(C, t->name) : NULL, val->ty, val->span);
+  store_error(C, t, v, val->ty, val->span);
   return val;
 }
 
