@@ -60,6 +60,7 @@ typedef struct Parser {
   int depth;         /* recursion depth (see enter) */
 
   bool *in_def;          /* per token: inside a parsed top-level def */
+  bool *in_selected;     /* per token: inside a compiled (selected) top-level def */
   NameList native_names; /* local names bound to pyjitc.native */
   NameList pyjitc_names; /* local names bound to the pyjitc module */
   const char **only;     /* interned --only names, NULL-terminated */
@@ -1672,8 +1673,10 @@ static void parse_def(Parser *P, const DecoratorList *decos) {
   if (P->panic)
     skip_statement(P);
   fn->span = from(P, start);
-  for (int i = first_tok + 2; i < P->pos; i++) /* the def's own name binds at top level */
+  for (int i = first_tok + 2; i < P->pos; i++) { /* the def's own name binds at top level */
     P->in_def[i] = true;
+    P->in_selected[i] = P->report;
+  }
   take_docstring(fn);
   if (P->report && P->d->nerrors > errors0)
     fn->flags |= FN_PARSE_ERROR | (sig_error ? FN_SIG_ERROR : 0);
@@ -1715,10 +1718,45 @@ static void top_decorated(Parser *P) {
     dc.native = dc.native && dc.expr && is_native_ref(P, dc.expr);
     vec_push(P->arena, &decos, dc);
   }
-  if (at_kw(P, P->w.k_def))
+  bool native = false;
+  Span nspan = NO_SPAN;
+  for (int i = 0; i < decos.len; i++)
+    if (decos.data[i].native && !native) {
+      native = true;
+      nspan = decos.data[i].span;
+    }
+  if (at_kw(P, P->w.k_def)) {
     parse_def(P, &decos);
-  else
-    skip_statement(P);
+    return;
+  }
+  if (native && at_kw(P, P->w.k_async))
+    diag_error(P->d, cur(P)->span, "'async def' functions cannot be compiled; remove 'async' "
+                                   "(or the @native)");
+  else if (native && at_kw(P, P->w.k_class))
+    diag_error(P->d, nspan, "@native decorates functions, not classes");
+  else if (native)
+    diag_error(P->d, nspan, "@native must be followed by a function definition ('def')");
+  skip_statement(P);
+}
+
+/* @native inside a class, a function or a block: pyjitc compiles top-level
+ * functions only, so such a function would silently stay Python code (or
+ * fail at its first call); say so where the user wrote it. */
+static void reject_nested_native(Parser *P) {
+  for (int i = 0; i + 1 < P->ntoks; i++) {
+    if (P->toks[i].kind != TK_AT || P->toks[i].span.col == 0 || P->in_selected[i] ||
+        !decorator_is_native(P, i + 1))
+      continue;   /* inside a compiled function, the nested def itself is the error */
+    const char *name = NULL;
+    for (int j = i + 1; j + 1 < P->ntoks && !name; j++)
+      if (kw_at(P, j, P->w.k_def) && P->toks[j + 1].kind == TK_NAME)
+        name = P->ids[j + 1];
+    Span sp = P->toks[i].span;
+    sp.end_col = P->toks[i + 1].span.end_col;
+    diag_error(P->d, sp, "@native applies only to functions defined at the top level of the "
+                         "module (not methods, nested functions or functions inside a block); "
+                         "move '%s' to the top level", name ? name : "it");
+  }
 }
 
 /* The dotted name at the cursor ("a.b.c"), interned; NULL if none.  *first
@@ -2034,6 +2072,7 @@ Module *parse_module(Arena *a, Interner *in, Diags *d, const Source *src, const 
   init_words(P);
   filter_tokens(P, toks);
   P->in_def = ARENA_ARRAY(a, bool, P->ntoks);
+  P->in_selected = ARENA_ARRAY(a, bool, P->ntoks);
   intern_only(P);
 
   Module *m = ARENA_NEW(a, Module);
@@ -2048,6 +2087,7 @@ Module *parse_module(Arena *a, Interner *in, Diags *d, const Source *src, const 
       advance(P); /* never stall */
   }
   collect_module_names(P);
+  reject_nested_native(P);
   drop_rebound_constants(P);
   m->node->span = span_join(P->toks[0].span, P->toks[P->ntoks - 1].span);
   m->node->name = m->name;
