@@ -421,6 +421,16 @@ static Type *check_iterable(Check *C, Node *s) {
     }
     return C->t_int;
   }
+  if (it->kind == ND_CALL && it->a && it->a->kind == ND_NAME && it->a->name &&
+      !find_var(C, it->a->name) && !find_global(C, it->a->name) &&
+      (!strcmp(it->a->name, "enumerate") || !strcmp(it->a->name, "zip") ||
+       !strcmp(it->a->name, "reversed"))) {
+    /* one error for the Python idiom, not one for the call and one for the target */
+    err(C, it->a->span, "%s() is not supported in compiled code; loop over an index instead, "
+        "e.g. 'for i in range(len(a)):' and read a[i]%s", it->a->name,
+        !strcmp(it->a->name, "reversed") ? " (range(len(a) - 1, -1, -1) runs backwards)" : "");
+    return NULL;
+  }
   s->b = check_expr(C, it);
   Type *t = s->b->ty;
   if (!t)
@@ -440,7 +450,8 @@ static void check_for(Check *C, Node *s) {
   Type *lt = check_iterable(C, s);
   Node *t = s->a;
   if (t->kind != ND_NAME) {
-    err(C, t->span, "a for loop target must be a single variable name");
+    if (lt)   /* else the iterable's error said it all (enumerate, zip, ...) */
+      err(C, t->span, "a for loop target must be a single variable name");
   } else {
     Var *v = find_var(C, t->name);
     if (v) {
