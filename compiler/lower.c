@@ -294,6 +294,15 @@ static void assign_to(Fn *F, Node *t, LLVMValueRef v, const Type *vty) {
   }
 }
 
+static bool all_targets_are_elements(const Node *n) {
+  for (int i = 0; i < n->list.len; i++) {
+    const Node *t = n->list.data[i];
+    if (t->kind != ND_SUBSCRIPT || t->a->ty->kind != TY_ARRAY)
+      return false;
+  }
+  return true;
+}
+
 static void lower_assign(Fn *F, Node *n) {
   Node *val = assign_value_of(n);
   /* `a, b = b, a` with one target: evaluate the elements, then assign, so no
@@ -308,6 +317,12 @@ static void lower_assign(Fn *F, Node *n) {
       assign_to(F, n->list.data[0]->list.data[i], vals[i], val->list.data[i]->ty);
     return;
   }
+  /* Python evaluates the value, then the target's index, then stores, and
+   * NumPy checks the index before converting the value: so when every
+   * target is an array element, the checker's narrowing cast (which can
+   * raise) is left to array_store, after the index is evaluated and checked. */
+  if (val->kind == ND_CAST && all_targets_are_elements(n))
+    val = val->a;
   LLVMValueRef v = lower_expr(F, val);
   for (int i = 0; i < n->list.len; i++)
     assign_to(F, n->list.data[i], v, val->ty);
