@@ -25,7 +25,15 @@ static void render_caret(Diags *d, Span sp) {
   const char *line = d->src ? source_line(d->src, sp.line, &len) : NULL;
   if (!line)
     return;
-  fprintf(d->out, "%5d | %.*s\n      | ", sp.line, (int)len, line);
+  /* byte by byte: a NUL or other control byte in the line must neither cut
+   * it short nor reach the terminal (each prints as one '?', so the caret
+   * below still lines up) */
+  fprintf(d->out, "%5d | ", sp.line);
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)line[i];
+    fputc(c == '\t' || (c >= 0x20 && c != 0x7F) ? c : '?', d->out);
+  }
+  fputs("\n      | ", d->out);
   size_t start = utf8_col_to_byte(line, len, sp.col);
   for (size_t i = 0; i < start; i++)
     if (((unsigned char)line[i] & 0xC0) != 0x80)

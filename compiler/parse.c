@@ -160,6 +160,10 @@ static const char *tok_desc(Parser *P, const Token *t) {
   case TK_DEDENT: return "dedent";
   default: break;
   }
+  unsigned char c0 = t->len > 0 ? (unsigned char)t->text[0] : 0;
+  if (t->len > 0 && (c0 < 0x20 || c0 == 0x7F))   /* invisible: name it by code point */
+    return arena_printf(P->arena, "U+%04X%s", c0,
+                        c0 == 0 ? " (a NUL byte; Python source cannot contain NUL bytes)" : "");
   int n = t->len > 40 ? 40 : t->len;
   return arena_printf(P->arena, "'%.*s'", n, t->text);
 }

@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run_pyjitc
+from conftest import PYJITC, ROOT, run_pyjitc
 
 HERE = pathlib.Path(__file__).resolve().parent
 VALID = sorted((HERE / "qa_valid").glob("*.py"))
@@ -114,3 +114,59 @@ def test_shape_runtime_index_builds(tmp_path):
     assert run_pyjitc("check", src).returncode == 0
     r = run_pyjitc("build", src, "-o", tmp_path)
     assert r.returncode == 0, r.stderr
+
+
+HEADER = b"from pyjitc import native\n\n@native\ndef f(n: int) -> int:\n"
+MALFORMED = {
+    "syntax": (HEADER + b"    x = = 1\n    return x\n", "5:9: invalid syntax"),
+    "indent": (HEADER + b"    x = 1\n      y = 2\n    return x\n", "6:1: unexpected indent"),
+    "dedent": (HEADER + b"    x = 1\n  return x\n", "6:3: unindent does not match"),
+    "unterminated_str": (HEADER + b"    s = 'abc\n    return 1\n", "5:9: unterminated string"),
+    "unterminated_triple": (HEADER + b'    """doc\n    return 1\n', "5:5: unterminated triple"),
+    "unclosed_paren": (HEADER + b"    return (n + 1\n", "5:12: '(' was never closed"),
+    "nul_byte": (HEADER + b"    return n\x00 + 1\n", "5:13: invalid character U+0000 (a NUL byte"),
+    "control_byte": (HEADER + b"    return n\x01 + 1\n", "5:13: invalid character U+0001"),
+    "bad_utf8": (HEADER + b"    x\xff = 1\n    return 1\n", "byte 0xff is not valid UTF-8"),
+    "eof_in_def": (b"from pyjitc import native\n@native\ndef f(n: int) -> int:",
+                   "expected an indented block after 'def'"),
+    "eof_after_decorator": (b"from pyjitc import native\n@native\n",
+                            "2:1: @native must be followed by a function definition"),
+    "unknown_cookie": (b"# -*- coding: klingon -*-\n" + HEADER + b"    return n\n",
+                       "source encoding 'klingon' is not supported"),
+    "deep_parens": (HEADER + b"    return " + b"(" * 5000 + b"n" + b")" * 5000 + b"\n",
+                    "nested too deeply"),
+    "fstring_unterminated": (HEADER + b"    s = f'{n\n    return 1\n", "was never closed"),
+    "star_params": (b"from pyjitc import native\n@native\ndef f(*args) -> int:\n    return 1\n",
+                    "3:7: '*args' parameters are not supported"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_file_is_a_located_error(name, tmp_path):
+    data, want = MALFORMED[name]
+    src = tmp_path / f"{name}.py"
+    src.write_bytes(data)
+    for cmd in ("check", "build"):
+        args = [cmd, src.name] + (["-o", str(tmp_path)] if cmd == "build" else [])
+        r = subprocess.run([PYJITC, *args], cwd=tmp_path, capture_output=True, timeout=60)
+        err = r.stderr.decode("utf-8", "replace")
+        assert r.returncode == 1, (cmd, r.returncode, err)
+        assert "internal error" not in err and "\x00" not in err
+        assert re.sub(r"^(\d+:\d+): ", r"\1: error: ", want) in err, err
+        assert f"{name}.py:" in err
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_bytes_never_crash(seed, tmp_path):
+    import random
+    rnd = random.Random(seed)
+    alphabet = b"()[]{}:;@=+-*/%<>!~^&|., \n\t\\'\"#fnativedefreturn0123456789\xc3\xa9\xff\x00"
+    body = bytes(rnd.choice(alphabet) for _ in range(rnd.randrange(50, 400)))
+    src = tmp_path / "r.py"
+    src.write_bytes(HEADER + b"    " + body + b"\n    return n\n")
+    r = subprocess.run([PYJITC, "check", src], capture_output=True, timeout=60)
+    err = r.stderr.decode("utf-8", "replace")   # the source line is echoed as is
+    assert r.returncode in (0, 1), (r.returncode, err)
+    assert "internal error" not in err
+    if r.returncode == 1:
+        assert re.search(r"r\.py:\d+:\d+: error: ", err), err
