@@ -670,12 +670,23 @@ static void lower_for(Fn *F, Node *n) {
 
 static void lower_return(Fn *F, Node *n) {
   const Type *ret = F->f->ret;
+  LLVMValueRef v = NULL;
   if (n->a && n->a->kind != ND_NONE) {
-    LLVMValueRef v = lower_expr(F, n->a);
-    if (ret->kind != TY_NONE && F->out)
-      LLVMBuildStore(F->b, to_storage(F, convert(F, v, n->a->ty, ret), ret), F->out);
+    v = lower_expr(F, n->a);
+    if (ret->kind != TY_NONE)
+      v = to_storage(F, convert(F, v, n->a->ty, ret), ret);
   }
-  LLVMBuildRet(F->b, fn_i32(F, 0));
+  if (F->rec && ret->kind != TY_NONE) {
+    LLVMTypeRef rty = F->rt->ret_ty[F->self];
+    LLVMValueRef r = LLVMGetUndef(rty);
+    if (v)
+      r = LLVMBuildInsertValue(F->b, r, v, 0, "");
+    LLVMBuildRet(F->b, LLVMBuildInsertValue(F->b, r, fn_i32(F, 0), 1, ""));
+  } else {
+    if (v && ret->kind != TY_NONE && F->out)
+      LLVMBuildStore(F->b, v, F->out);
+    LLVMBuildRet(F->b, fn_i32(F, 0));
+  }
   fn_position(F, fn_block(F, "dead"));
 }
 
@@ -832,34 +843,130 @@ static bool *call_closure(Lower *L) {
   return r;
 }
 
-static LLVMValueRef depth_global(Lower *L) {
-  LLVMValueRef g = LLVMGetNamedGlobal(L->mod, "pyjitc.depth");
-  if (g)
-    return g;
-  g = LLVMAddGlobal(L->mod, L->t_i32, "pyjitc.depth");
-  LLVMSetInitializer(g, LLVMConstInt(L->t_i32, 0, 0));
-  LLVMSetThreadLocal(g, 1);
-  /* initial-exec: one %fs-relative access instead of a __tls_get_addr call
-   * per recursive call (4 bytes of glibc's static TLS surplus, which exists
-   * for dlopen'ed modules like this one) */
-  LLVMSetThreadLocalMode(g, LLVMInitialExecTLSModel);
-  LLVMSetLinkage(g, LLVMInternalLinkage);
-  return g;
+/* Copies of a directly self-recursive function (RecTab): as many as keep
+ * the unrolled body (every copy's self-call sites each inline the next
+ * copy) under a budget of AST nodes, at most 4. */
+static int count_nodes(const Node *n, int self_fi, const Lower *L, int *selfcalls) {
+  if (!n)
+    return 0;
+  if (n->kind == ND_CALL && n->callee && lower_func_index(L, n->callee) == self_fi)
+    (*selfcalls)++;
+  int k = 1 + count_nodes(n->a, self_fi, L, selfcalls) + count_nodes(n->b, self_fi, L, selfcalls) +
+          count_nodes(n->c, self_fi, L, selfcalls);
+  for (int i = 0; i < n->list.len; i++)
+    k += count_nodes(n->list.data[i], self_fi, L, selfcalls);
+  for (int i = 0; i < n->list2.len; i++)
+    k += count_nodes(n->list2.data[i], self_fi, L, selfcalls);
+  return k;
 }
 
-static void lower_body(Lower *L, int idx, const bool *reach) {
+enum { CLONE_BUDGET = 240, MAX_CLONES = 4 };
+
+static int clone_count(Lower *L, int i, const bool *reach) {
+  int n = L->prog->funcs.len;
+  if (!reach[(size_t)i * (size_t)n + (size_t)i])
+    return 1;
+  const FuncInst *f = L->prog->funcs.data[i];
+  int calls = 0, size = 0;
+  for (int k = 0; f->func && k < f->func->list2.len; k++)
+    size += count_nodes(f->func->list2.data[k], i, L, &calls);
+  if (calls == 0)
+    return 1;
+  int copies = 1, total = size, level = 1;
+  while (copies < MAX_CLONES) {
+    level *= calls; /* bodies inlined at the next depth */
+    if (total + level * size > CLONE_BUDGET)
+      break;
+    total += level * size;
+    copies++;
+  }
+  return copies;
+}
+
+static RecTab *rec_table(Lower *L, const bool *reach) {
+  int n = L->prog->funcs.len;
+  RecTab *t = ARENA_NEW(L->arena, RecTab);
+  t->deep = ARENA_ARRAY(L->arena, bool, n + 1);
+  t->nclones = ARENA_ARRAY(L->arena, int, n + 1);
+  t->fn = ARENA_ARRAY(L->arena, LLVMValueRef *, n + 1);
+  t->ty = ARENA_ARRAY(L->arena, LLVMTypeRef, n + 1);
+  t->ret_ty = ARENA_ARRAY(L->arena, LLVMTypeRef, n + 1);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n && !t->deep[i]; j++)
+      t->deep[i] = reach[(size_t)i * n + j] && reach[(size_t)j * n + j];
+  for (int i = 0; i < n; i++) {
+    if (!t->deep[i])
+      continue;
+    const FuncInst *f = L->prog->funcs.data[i];
+    LLVMTypeRef *params = ARENA_ARRAY(L->arena, LLVMTypeRef, f->nparams + 1);
+    for (int k = 0; k < f->nparams; k++)
+      params[k] = lower_llvm_type(L, f->params[k]->ty);
+    params[f->nparams] = L->t_i32;
+    LLVMTypeRef rty = L->t_i32;
+    if (f->ret->kind != TY_NONE) {
+      LLVMTypeRef fields[] = {lower_llvm_type(L, f->ret), L->t_i32};
+      rty = LLVMStructTypeInContext(L->ctx, fields, 2, 0);
+    }
+    t->ret_ty[i] = rty;
+    t->ty[i] = LLVMFunctionType(rty, params, (unsigned)f->nparams + 1, 0);
+    t->nclones[i] = clone_count(L, i, reach);
+    t->fn[i] = ARENA_ARRAY(L->arena, LLVMValueRef, t->nclones[i]);
+    for (int c = 0; c < t->nclones[i]; c++) {
+      const char *name = c ? arena_printf(L->arena, "%s_rec.%d", f->symbol, c)
+                           : arena_printf(L->arena, "%s_rec", f->symbol);
+      LLVMValueRef fn = LLVMAddFunction(L->mod, name, t->ty[i]);
+      LLVMSetLinkage(fn, LLVMInternalLinkage);
+      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
+      for (int k = 0; k < f->nparams; k++)
+        if (f->params[k]->ty->kind == TY_ARRAY) {
+          LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "noalias"));
+          LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "readonly"));
+          LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "nocapture"));
+        }
+      if (c > 0) /* unrolls the recursion; copy 0 closes the cycle */
+        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "alwaysinline"));
+      t->fn[i][c] = fn;
+    }
+  }
+  return t;
+}
+
+/* SYMBOL_impl of a function with _rec variants: copy 0 at depth 0, the
+ * value stored through `out`. */
+static void lower_rec_entry(Lower *L, const RecTab *t, int idx) {
+  const FuncInst *f = L->prog->funcs.data[idx];
+  LLVMValueRef fn = L->impl_fn[idx];
+  LLVMBuilderRef b = L->b;
+  LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(L->ctx, fn, "entry"));
+  LLVMValueRef *args = ARENA_ARRAY(L->arena, LLVMValueRef, f->nparams + 1);
+  for (int k = 0; k < f->nparams; k++)
+    args[k] = LLVMGetParam(fn, (unsigned)k);
+  args[f->nparams] = LLVMConstInt(L->t_i32, 0, 0);
+  LLVMValueRef r = LLVMBuildCall2(b, t->ty[idx], t->fn[idx][0], args, (unsigned)f->nparams + 1, "");
+  if (f->ret->kind == TY_NONE) {
+    LLVMBuildRet(b, r);
+    return;
+  }
+  LLVMBuildStore(b, LLVMBuildExtractValue(b, r, 0, ""), LLVMGetParam(fn, (unsigned)f->nparams));
+  LLVMBuildRet(b, LLVMBuildExtractValue(b, r, 1, ""));
+}
+
+static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, int clone) {
   const FuncInst *f = L->prog->funcs.data[idx];
   Fn F = {0};
   F.L = L;
   F.b = L->b;
   F.f = f;
-  F.fn = L->impl_fn[idx];
+  F.rt = rt;
+  F.clone = clone;
+  F.rec = rt->deep[idx];
+  F.fn = F.rec ? rt->fn[idx][clone] : L->impl_fn[idx];
   F.boundscheck = opt_boundscheck(L, f);
   F.overflowcheck = L->opt->overflowcheck && !(f->flags & FN_OVERFLOWCHECK_OFF);
   F.fastmath = L->opt->fastmath || (f->flags & FN_FASTMATH);
   F.self = idx;
   F.reach = reach;
-  F.depth = depth_global(L);
+  F.depth = F.rec ? LLVMGetParam(F.fn, (unsigned)f->nparams) : NULL;
   F.line = f->func ? f->func->span.line : 0;
   F.alloca_bb = fn_block(&F, "entry");
   LLVMBasicBlockRef body_bb = fn_block(&F, "body");
@@ -895,7 +1002,7 @@ static void lower_body(Lower *L, int idx, const bool *reach) {
      * assignment; this costs nothing after mem2reg). */
     LLVMBuildStore(F.ab, LLVMConstNull(ty), F.local_slot[s->index]);
   }
-  if (f->ret->kind != TY_NONE)
+  if (f->ret->kind != TY_NONE && !F.rec)
     F.out = LLVMGetParam(F.fn, (unsigned)f->nparams);
 
   fn_position(&F, body_bb);
@@ -916,7 +1023,10 @@ static void lower_body(Lower *L, int idx, const bool *reach) {
     }
   }
   LLVMPositionBuilderAtEnd(F.b, F.err_bb);
-  LLVMBuildRet(F.b, fn_i32(&F, -1));
+  if (F.rec && f->ret->kind != TY_NONE)
+    LLVMBuildRet(F.b, LLVMBuildInsertValue(F.b, LLVMGetUndef(rt->ret_ty[idx]), fn_i32(&F, -1), 1, ""));
+  else
+    LLVMBuildRet(F.b, fn_i32(&F, -1));
   LLVMBuildBr(F.ab, body_bb);
   LLVMDisposeBuilder(F.ab);
   /* the unreachable blocks made after a return/break/raise */
@@ -929,6 +1039,14 @@ static void lower_body(Lower *L, int idx, const bool *reach) {
 
 void lower_bodies(Lower *L) {
   const bool *reach = call_closure(L);
-  for (int i = 0; i < L->prog->funcs.len; i++)
-    lower_body(L, i, reach);
+  const RecTab *rt = rec_table(L, reach);
+  for (int i = 0; i < L->prog->funcs.len; i++) {
+    if (!rt->deep[i]) {
+      lower_body(L, i, reach, rt, 0);
+      continue;
+    }
+    for (int c = 0; c < rt->nclones[i]; c++)
+      lower_body(L, i, reach, rt, c);
+    lower_rec_entry(L, rt, i);
+  }
 }

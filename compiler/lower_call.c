@@ -20,6 +20,38 @@ static int param_index(const FuncInst *g, const char *name) {
   return -1;
 }
 
+/* A call of a function with _rec variants (see RecTab): the caller reaches
+ * a recursive function too, so it has a depth count to pass on, one more
+ * when the call is recursive (g can call back into this function); runaway
+ * recursion is CPython's RecursionError, not a crash of the native stack.
+ * The result and status come back in registers. */
+static LLVMValueRef call_rec(Fn *F, Node *n, int gi, LLVMValueRef *args) {
+  Lower *L = F->L;
+  const FuncInst *g = n->callee;
+  if (!F->depth)
+    die(L->bail, "line %d: call of %s without a recursion depth", n->span.line, g->name);
+  bool recursive = F->reach[(size_t)gi * (size_t)L->prog->funcs.len + (size_t)F->self];
+  LLVMValueRef depth = F->depth;
+  if (recursive) {
+    fn_check_msg(F, LLVMBuildICmp(F->b, LLVMIntSGE, depth, fn_i32(F, PJ_MAX_NATIVE_DEPTH), ""),
+                 PJRT_RECURSION, "maximum recursion depth exceeded");
+    depth = LLVMBuildNUWAdd(F->b, depth, fn_i32(F, 1), "");
+  }
+  /* a direct self-call goes to the next copy (RecTab) */
+  int c = gi == F->self ? (F->clone + 1) % F->rt->nclones[gi] : 0;
+  unsigned na = (unsigned)g->nparams;
+  args[na++] = depth;
+  LLVMValueRef r = LLVMBuildCall2(F->b, F->rt->ty[gi], F->rt->fn[gi][c], args, na, "");
+  bool has_val = g->ret->kind != TY_NONE;
+  LLVMValueRef st = has_val ? LLVMBuildExtractValue(F->b, r, 1, "") : r;
+  LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(F->b, LLVMIntNE, st, fn_i32(F, 0), ""));
+  fn_raise_done(F, ok);
+  if (!has_val)
+    return NULL;
+  LLVMValueRef v = from_storage(F, LLVMBuildExtractValue(F->b, r, 0, ""), g->ret);
+  return convert(F, v, g->ret, n->ty);
+}
+
 static LLVMValueRef call_compiled(Fn *F, Node *n) {
   Lower *L = F->L;
   const FuncInst *g = n->callee;
@@ -48,6 +80,8 @@ static LLVMValueRef call_compiled(Fn *F, Node *n) {
       const Type *pt = g->params[j]->ty;
       args[j] = to_storage(F, const_value(F, g->defaults[j], pt), pt);
     }
+  if (F->rt->deep[gi])
+    return call_rec(F, n, gi, args);
   unsigned na = (unsigned)g->nparams;
   LLVMValueRef out = NULL;
   LLVMTypeRef rty = NULL;
@@ -56,20 +90,7 @@ static LLVMValueRef call_compiled(Fn *F, Node *n) {
     out = fn_alloca(F, rty, "ret");
     args[na++] = out;
   }
-  /* Recursion (g can call back into this function): a thread-local depth
-   * count, so runaway recursion is CPython's RecursionError and not a crash
-   * of the native stack. */
-  bool recursive = F->reach[(size_t)gi * (size_t)L->prog->funcs.len + (size_t)F->self];
-  LLVMValueRef depth = NULL;
-  if (recursive) {
-    depth = LLVMBuildLoad2(F->b, L->t_i32, F->depth, "depth");
-    fn_check_msg(F, LLVMBuildICmp(F->b, LLVMIntSGE, depth, fn_i32(F, PJ_MAX_NATIVE_DEPTH), ""),
-                 PJRT_RECURSION, "maximum recursion depth exceeded");
-    LLVMBuildStore(F->b, LLVMBuildAdd(F->b, depth, fn_i32(F, 1), ""), F->depth);
-  }
   LLVMValueRef st = LLVMBuildCall2(F->b, L->impl_ty[gi], L->impl_fn[gi], args, na, "");
-  if (recursive)
-    LLVMBuildStore(F->b, depth, F->depth);
   LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(F->b, LLVMIntNE, st, fn_i32(F, 0), ""));
   fn_raise_done(F, ok); /* the callee raised: add this frame, return -1 */
   if (!out)

@@ -28,6 +28,22 @@ typedef struct ArrView {
   LLVMValueRef strides[PJRT_MAX_NDIM];
 } ArrView;
 
+/* Functions that reach a recursive function (deep[i]) get internal
+ * `SYMBOL_rec` variants: the parameters plus an i32 count of the recursive
+ * calls active (RecursionError at PJ_MAX_NATIVE_DEPTH), returning
+ * {value, i32 status} (status alone for None) in registers.  A directly
+ * self-recursive function gets nclones copies whose self-calls go to the
+ * next copy, so LLVM's inliner (which never inlines a call to the function
+ * it is in) unrolls the recursion that many levels.  SYMBOL_impl stays the
+ * wrapper's entry point: it calls copy 0 with depth 0. */
+typedef struct RecTab {
+  bool *deep;
+  int *nclones;
+  LLVMValueRef **fn;     /* fn[i][c] */
+  LLVMTypeRef *ty;       /* per function: the _rec function type */
+  LLVMTypeRef *ret_ty;   /* per function: its return type */
+} RecTab;
+
 typedef struct Fn {
   Lower *L;
   LLVMBuilderRef b;
@@ -45,7 +61,10 @@ typedef struct Fn {
   bool boundscheck, overflowcheck, fastmath;
   int self;                     /* index of f in prog->funcs */
   const bool *reach;            /* reach[g * nfuncs + h]: g can call h (transitively) */
-  LLVMValueRef depth;           /* thread-local native call depth (recursive calls only) */
+  const RecTab *rt;
+  int clone;                    /* which copy of a _rec function this is */
+  bool rec;                     /* a _rec variant: returns {value, status} */
+  LLVMValueRef depth;           /* i32 recursive calls active (_rec variants), else NULL */
   LLVMValueRef file_str, name_str;
   /* the fast copy of a versioned loop: subscripts whose indices the guard
    * proved in range (no check, no wraparound, nsw index arithmetic) and
