@@ -34,11 +34,18 @@ typedef struct ArrView {
  * {value, i32 status} (status alone for None) in registers.  A directly
  * self-recursive function gets nclones copies whose self-calls go to the
  * next copy, so LLVM's inliner (which never inlines a call to the function
- * it is in) unrolls the recursion that many levels.  SYMBOL_impl stays the
- * wrapper's entry point: it calls copy 0 with depth 0. */
+ * it is in) unrolls the recursion that many levels.  When the body starts
+ * with `if COND: ...; return X` (a base case), fn[i][0] is instead a small
+ * always-inlined "peel" that runs that statement and otherwise calls the
+ * "core" fn[i][1] (the body without it): callers then handle the base case
+ * without a call (LLVM's partial inliner gives up on recursive functions).
+ * The copies form a cycle: a self-call in fn[i][x] goes to fn[i][(x+1) % n],
+ * and only fn[i][0] (fn[i][1] with a peel) is not always-inlined.
+ * SYMBOL_impl stays the wrapper's entry point: it calls fn[i][0] at depth 0. */
 typedef struct RecTab {
   bool *deep;
-  int *nclones;
+  bool *peel;
+  int *nclones;          /* length of fn[i] */
   LLVMValueRef **fn;     /* fn[i][c] */
   LLVMTypeRef *ty;       /* per function: the _rec function type */
   LLVMTypeRef *ret_ty;   /* per function: its return type */
@@ -62,7 +69,7 @@ typedef struct Fn {
   int self;                     /* index of f in prog->funcs */
   const bool *reach;            /* reach[g * nfuncs + h]: g can call h (transitively) */
   const RecTab *rt;
-  int clone;                    /* which copy of a _rec function this is */
+  int clone;                    /* which copy of a _rec function this is (RecTab) */
   bool rec;                     /* a _rec variant: returns {value, status} */
   LLVMValueRef depth;           /* i32 recursive calls active (_rec variants), else NULL */
   LLVMValueRef file_str, name_str;
