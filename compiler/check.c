@@ -5,22 +5,37 @@
  * one loud pass on the real body (see check_internal.h). */
 #include "check_internal.h"
 
-/* Errors are deduplicated: a function specialized twice reports a problem
- * in its body once. */
-void err(Check *C, Span sp, const char *fmt, ...) {
+/* Diagnostics are deduplicated: a function specialized twice reports a
+ * problem in its body once, and quiet inference passes report nothing. */
+static void report(Check *C, DiagLevel level, Span sp, const char *fmt, va_list ap) {
   if (C->quiet)
     return;
   char buf[1024];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  const char *key = intern_cstr(C->in, arena_printf(C->a, "%d:%d:%s", sp.line, sp.col, buf));
+  const char *key =
+      intern_cstr(C->in, arena_printf(C->a, "%d:%d:%d:%s", (int)level, sp.line, sp.col, buf));
   for (int i = 0; i < C->reported.len; i++)
     if (C->reported.data[i] == key)
       return;
   vec_push(C->a, &C->reported, key);
-  diag_error(C->d, sp, "%s", buf);
+  if (level == DIAG_ERROR)
+    diag_error(C->d, sp, "%s", buf);
+  else
+    diag_warning(C->d, sp, "%s", buf);
+}
+
+void err(Check *C, Span sp, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  report(C, DIAG_ERROR, sp, fmt, ap);
+  va_end(ap);
+}
+
+void warn(Check *C, Span sp, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  report(C, DIAG_WARNING, sp, fmt, ap);
+  va_end(ap);
 }
 
 const char *tname(Check *C, const Type *t) { return type_name(C->a, t); }

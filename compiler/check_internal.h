@@ -104,6 +104,7 @@ typedef struct Check {
 
 /* check.c */
 void err(Check *C, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void warn(Check *C, Span sp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *tname(Check *C, const Type *t);
 Global *find_global(Check *C, const char *name);
 Var *find_var(Check *C, const char *name);

@@ -416,8 +416,11 @@ static Type *check_iterable(Check *C, Node *s) {
     }
     if (it->list.len == 3) {
       Node *st = fold_const(C, it->list.data[2]);
+      /* a warning, not an error: CPython only raises if the loop is reached,
+       * and the compiled loop raises the same ValueError there */
       if (st && st->kind == ND_INT && st->ival == 0)
-        err(C, it->list.data[2]->span, "range() step must not be zero");
+        warn(C, it->list.data[2]->span,
+             "range() step is zero: this loop raises ValueError when it is reached");
     }
     return C->t_int;
   }
