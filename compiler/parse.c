@@ -754,13 +754,18 @@ static Node *parse_subscript(Parser *P, Node *value, Span start) {
 static Node *parse_primary(Parser *P) {
   Span start = cur(P)->span;
   Node *e = parse_atom(P);
+  int trailers = 0; /* each trailer nests the tree one level deeper */
   for (;;) {
-    if (P->panic)
+    if (P->panic || ((at(P, TK_DOT) || at(P, TK_LPAR) || at(P, TK_LSQB)) && !enter(P))) {
+      P->depth -= trailers;
       return e;
+    }
+    trailers += at(P, TK_DOT) || at(P, TK_LPAR) || at(P, TK_LSQB);
     if (at(P, TK_DOT)) {
       advance(P);
       if (!at(P, TK_NAME) || is_keyword(P, P->ids[P->pos])) {
         fail(P, cur(P)->span, "invalid syntax: expected an attribute name after '.'");
+        P->depth -= trailers;
         return e;
       }
       Node *a = mk(P, ND_ATTR, start);
@@ -773,8 +778,10 @@ static Node *parse_primary(Parser *P) {
       e = a;
     } else if (at(P, TK_LPAR)) {
       int close = find_close(P, P->pos);
-      if (close > 0 && has_for(P, P->pos, close))
+      if (close > 0 && has_for(P, P->pos, close)) {
+        P->depth -= trailers;
         return skip_display(P, start);
+      }
       Node *c = mk(P, ND_CALL, start);
       c->a = e;
       parse_call_args(P, c);
@@ -783,6 +790,7 @@ static Node *parse_primary(Parser *P) {
     } else if (at(P, TK_LSQB)) {
       e = parse_subscript(P, e, start);
     } else {
+      P->depth -= trailers;
       return e;
     }
   }
@@ -1280,7 +1288,10 @@ static Node *parse_if(Parser *P) {
     return n;
   parse_block(P, &n->list, kw);
   if (at_kw(P, P->w.k_elif)) {
+    if (!enter(P)) /* each elif is an If nested in the previous one's orelse */
+      return n;
     vec_push(P->arena, &n->list2, parse_if(P));
+    leave(P);
   } else if (at_kw(P, P->w.k_else)) {
     advance(P);
     if (expect(P, TK_COLON, ":"))

@@ -222,9 +222,6 @@ DEEP_CASES = {
     + f"def g{DEEP // 2}(n):\n    return n\n\n@native\ndef f(n: int) -> int:\n    return g0(n)\n",
 }
 KNOWN_DEEP_BUGS = {
-    "attribute_chain": "check_attr recurses per trailer; the parser's nesting limit "
-                       "does not count .attr trailers",
-    "elif_chain": "collect_vars (check_stmt.c) recurses into each elif's orelse",
     "specialization_chain": "spec_call/clone_node recurse once per call level, unbounded",
 }
 
