@@ -374,7 +374,29 @@ static Spec *find_spec(Check *C, Node *func, Type **args, int n) {
 
 /* The return type of `func` called with parameters of types `args`; in a
  * loud pass also the instance (made and checked on first use). */
+enum { MAX_SPEC_DEPTH = 200 };
+
+static Type *spec_call_at_depth(Check *C, Node *call, Node *func, Type **args, int n,
+                                FuncInst **out);
+
+/* Checking a specialization checks the functions it calls first: a chain of
+ * unannotated calls nests that many C frames, so the chain is bounded. */
 Type *spec_call(Check *C, Node *call, Node *func, Type **args, int n, FuncInst **out) {
+  if (C->spec_depth >= MAX_SPEC_DEPTH) {
+    err(C, call->span,
+        "calls between unannotated functions nest more than %d deep here; annotate '%s' "
+        "(parameters and return) so it is compiled once on its own",
+        MAX_SPEC_DEPTH, func->name);
+    return NULL;
+  }
+  C->spec_depth++;
+  Type *t = spec_call_at_depth(C, call, func, args, n, out);
+  C->spec_depth--;
+  return t;
+}
+
+static Type *spec_call_at_depth(Check *C, Node *call, Node *func, Type **args, int n,
+                                FuncInst **out) {
   Spec *s = find_spec(C, func, args, n);
   Type *ann_ret = func->a ? check_annotation(C, func->a, true) : NULL;
   if (C->quiet) {

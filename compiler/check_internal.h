@@ -98,6 +98,7 @@ typedef struct Check {
   VEC(Global *) queue;        /* fixed-signature functions waiting to be checked */
   VEC(const char *) reported; /* interned "line:col:message" of each error given */
   int quiet;                  /* > 0: diagnostics suppressed (inference passes) */
+  int spec_depth;             /* nesting of specializations being checked (bounded) */
   Fn *fn;
   Type *t_int, *t_float, *t_bool, *t_none, *t_str, *t_exc, *t_func, *t_module;
 } Check;

@@ -222,7 +222,6 @@ DEEP_CASES = {
     + f"def g{DEEP // 2}(n):\n    return n\n\n@native\ndef f(n: int) -> int:\n    return g0(n)\n",
 }
 KNOWN_DEEP_BUGS = {
-    "specialization_chain": "spec_call/clone_node recurse once per call level, unbounded",
 }
 
 
