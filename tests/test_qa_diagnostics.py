@@ -14,6 +14,7 @@
 """
 import pathlib
 import re
+import os
 import subprocess
 import sys
 
@@ -77,7 +78,8 @@ def test_valid_program_builds_and_imports(path, tmp_path):
     assert r.returncode == 0, r.stderr
     imp = subprocess.run([sys.executable, "-c", f"import {path.stem}"], cwd=tmp_path,
                          capture_output=True, text=True,
-                         env={"PYTHONPATH": f"{ROOT / 'python'}:{path.parent}", "PATH": "/usr/bin:/bin"})
+                         env={**os.environ,  # keeps test-sanitize's ASan preload
+                              "PYTHONPATH": f"{ROOT / 'python'}:{path.parent}"})
     assert imp.returncode == 0, imp.stderr
 
 
