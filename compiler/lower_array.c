@@ -156,12 +156,67 @@ static int tuple_index(Fn *F, Node *i, int n) {
   return (int)c;
 }
 
+static bool is_const_index(const Node *i) {
+  if (i->kind == ND_CAST)
+    return is_const_index(i->a);
+  return i->kind == ND_INT || (i->kind == ND_UNARYOP && i->op == OP_NEG && i->a->kind == ND_INT) ||
+         (i->kind == ND_NAME && i->sym && i->sym->kind == SYM_CONST &&
+          i->sym->value->kind == ND_INT);
+}
+
+static bool tuple_is_uniform(const Type *t) {
+  for (int k = 1; k < t->nelems; k++)
+    if (t->elems[k] != t->elems[0])
+      return false;
+  return t->nelems > 0;
+}
+
+/* t[k] with k known only at run time (a.shape[k]): Python's tuple indexing,
+ * negative k counting from the end, IndexError outside; then a select over
+ * the elements (all of one type). */
+static LLVMValueRef tuple_runtime_index(Fn *F, Node *n) {
+  const Type *aty = n->a->ty;
+  LLVMBuilderRef b = F->b;
+  int len = aty->nelems;
+  LLVMValueRef k = lower_expr(F, n->list.data[0]);
+  LLVMValueRef neg = LLVMBuildICmp(b, LLVMIntSLT, k, fn_i64(F, 0), "");
+  k = LLVMBuildSelect(b, neg, LLVMBuildAdd(b, k, fn_i64(F, len), ""), k, "");
+  fn_check_msg(F, LLVMBuildICmp(b, LLVMIntUGE, k, fn_i64(F, len), ""), PJRT_INDEX,
+               "tuple index out of range");
+  LLVMValueRef elems[16];
+  if (len > 16)
+    die(F->L->bail, "line %d: tuple of more than 16 elements", n->span.line);
+  Node *a = n->a;
+  if (a->kind == ND_ATTR && a->builtin == BI_A_SHAPE) {
+    ArrView v;
+    array_view(F, a->a, &v);
+    for (int i = 0; i < len; i++)
+      elems[i] = v.shape[i];
+  } else {
+    LLVMValueRef t = lower_expr(F, a);
+    for (int i = 0; i < len; i++)
+      elems[i] = LLVMBuildExtractValue(b, t, (unsigned)i, "");
+  }
+  LLVMValueRef r = elems[len - 1];
+  for (int i = len - 2; i >= 0; i--)
+    r = LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntEQ, k, fn_i64(F, i), ""), elems[i], r, "");
+  Type *et = aty->elems[0];
+  if (!(a->kind == ND_ATTR && a->builtin == BI_A_SHAPE))
+    r = from_storage(F, r, et);
+  else
+    et = tt_scalar(F, TY_I64);
+  return convert(F, r, et, n->ty);
+}
+
 LLVMValueRef lower_subscript(Fn *F, Node *n) {
   const Type *aty = n->a->ty;
   if (aty->kind == TY_ARRAY) {
     LLVMValueRef p = array_elem_ptr(F, n);
     return convert(F, array_load(F, p, aty->elem), aty->elem, n->ty);
   }
+  if (aty->kind == TY_TUPLE && n->list.len == 1 && !is_const_index(n->list.data[0]) &&
+      tuple_is_uniform(aty))
+    return tuple_runtime_index(F, n);
   if (aty->kind == TY_TUPLE && n->list.len == 1) {
     int k = tuple_index(F, n->list.data[0], aty->nelems);
     Node *a = n->a;

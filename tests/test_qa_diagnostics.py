@@ -107,8 +107,6 @@ def test_error_file(path):
         assert carets.get(pos) == ctext, f"caret at {pos}: {carets.get(pos)!r}, want {ctext!r}"
 
 
-@pytest.mark.xfail(strict=True, reason="lower_array.c: a.shape[k] with a run-time k, accepted by "
-                   "the checker (docs/subset.md), dies with 'tuple index is not a constant'")
 def test_shape_runtime_index_builds(tmp_path):
     src = tmp_path / "shk.py"
     src.write_text("from pyjitc import native, f64\n\n@native\n"
