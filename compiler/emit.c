@@ -21,20 +21,20 @@ static double emit_now_ms(void) {
 /* Code-generation options (lower.c's owner measured them on the bench
  * kernels): x86's cmov-to-branch conversion turns the min/max selects of
  * data-dependent DP loops (levenshtein) into mispredicted branches, 1.6x
- * slower; C compilers keep the cmov.  The post-RA list scheduler and the
- * AVX-512 mask-domain reassignment cost ~25 ms of the ~270 ms of code
- * generation of the 17-kernel bench module and change no kernel's time
- * measurably on znver4 (out-of-order cores reschedule anyway); LSR, also
- * costly, stays: without it levenshtein and histogram (safe) are 1.2-1.3x
- * slower.  Parsed once per process. */
+ * slower; C compilers keep the cmov.  The AVX-512 mask-domain reassignment
+ * costs ~10 ms of the ~270 ms of code generation of the 17-kernel bench
+ * module and changes no kernel's time.  Measured and rejected: dropping the
+ * post-RA scheduler (-15 ms, but mandelbrot 5% slower on znver4) and LSR
+ * (-70 ms, but levenshtein and histogram safe 1.2-1.3x slower).  Parsed
+ * once per process. */
 static void set_codegen_options(void) {
   static int done; /* process-wide LLVM option state: set once */
   if (done)
     return;
   done = 1;
-  const char *argv[] = {"pyjitc", "-x86-cmov-converter=false", "-disable-post-ra",
+  const char *argv[] = {"pyjitc", "-x86-cmov-converter=false",
                         "-disable-x86-domain-reassignment"};
-  LLVMParseCommandLineOptions(4, argv, NULL);
+  LLVMParseCommandLineOptions(3, argv, NULL);
 }
 
 static void init_native_target(void) {
