@@ -74,7 +74,7 @@ def main():
                 sys.exit("MISMATCH in %s: %r != %r" % (name, r_py, r_nat))
             t_py = best_of(getattr(py, name), py_args, 3)
             t_nat = best_of(getattr(nat, name), nat_args, 10)
-            print("%-18s %10.2f ms %10.3f ms %8.0fx" % (name, t_py * 1e3, t_nat * 1e3, t_py / t_nat))
+            print("%-18s %10.2f ms %10.4f ms %8.0fx" % (name, t_py * 1e3, t_nat * 1e3, t_py / t_nat))
 
 
 if __name__ == "__main__":
