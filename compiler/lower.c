@@ -216,6 +216,18 @@ static bool opt_boundscheck(const Lower *L, const FuncInst *f) {
   return L->opt->boundscheck && !(f->flags & FN_BOUNDSCHECK_OFF);
 }
 
+/* PjArray structs are only read by native code, and each array parameter's
+ * struct is its own (or shared read-only): noalias is sound and lets the
+ * optimizer keep shapes and strides in registers. */
+static void mark_array_params(Lower *L, LLVMValueRef fn, const FuncInst *f) {
+  for (int k = 0; k < f->nparams; k++)
+    if (f->params[k]->ty->kind == TY_ARRAY) {
+      LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "noalias"));
+      LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "readonly"));
+      LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "nocapture"));
+    }
+}
+
 void lower_declare_impls(Lower *L) {
   int n = L->prog->funcs.len;
   L->impl_fn = ARENA_ARRAY(L->arena, LLVMValueRef, n);
@@ -234,15 +246,7 @@ void lower_declare_impls(Lower *L) {
     LLVMValueRef fn = LLVMAddFunction(L->mod, name, ty);
     LLVMSetVisibility(fn, LLVMHiddenVisibility);
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
-    /* PjArray structs are only read by native code, and each array
-     * parameter's struct is its own (or shared read-only): noalias is sound
-     * and lets the optimizer keep shapes and strides in registers. */
-    for (int k = 0; k < f->nparams; k++)
-      if (f->params[k]->ty->kind == TY_ARRAY) {
-        LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "noalias"));
-        LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "readonly"));
-        LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "nocapture"));
-      }
+    mark_array_params(L, fn, f);
     if (has_out) {
       LLVMAddAttributeAtIndex(fn, np, enum_attr(L, "noalias"));
       LLVMAddAttributeAtIndex(fn, np, enum_attr(L, "nocapture"));
@@ -940,12 +944,7 @@ static RecTab *rec_table(Lower *L, const bool *reach) {
       LLVMValueRef fn = LLVMAddFunction(L->mod, name, t->ty[i]);
       LLVMSetLinkage(fn, LLVMInternalLinkage);
       LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
-      for (int k = 0; k < f->nparams; k++)
-        if (f->params[k]->ty->kind == TY_ARRAY) {
-          LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "noalias"));
-          LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "readonly"));
-          LLVMAddAttributeAtIndex(fn, (unsigned)k + 1, enum_attr(L, "nocapture"));
-        }
+      mark_array_params(L, fn, f);
       if (c != (int)t->peel[i]) /* unrolls the recursion; the root closes the cycle */
         LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "alwaysinline"));
       t->fn[i][c] = fn;
