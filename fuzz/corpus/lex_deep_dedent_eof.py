@@ -1,4 +1,0 @@
-if a:
-    if b:
-        if c:
-            pass

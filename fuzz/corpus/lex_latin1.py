@@ -1,3 +1,0 @@
-# -*- coding: latin-1 -*-
-x = "café"
-naïve = 1  # é

@@ -1,2 +1,0 @@
-if x:
-    y = 1  # comment
