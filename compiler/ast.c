@@ -4,8 +4,6 @@
  * tests diff this output, so it must stay deterministic. */
 #include "ast.h"
 
-#include "types.h"
-
 Node *node_new(Arena *a, NodeKind kind, Span sp) {
   Node *n = ARENA_NEW(a, Node);
   n->kind = kind;
@@ -60,8 +58,7 @@ const char *op_spelling(Op op) {
 
 typedef struct Dumper {
   Str *out;
-  bool with_types;
-  Arena scratch; /* for type_name */
+  Arena scratch; /* for the literal-text comparison of ND_INT */
 } Dumper;
 
 /* A string as a double-quoted literal with C-style escapes. */
@@ -323,16 +320,14 @@ static void dump_node(Dumper *D, const Node *n, int depth, const char *label) {
   str_puts(o, node_kind_name(n->kind));
   put_details(D, n);
   put_span(o, n->span);
-  if (D->with_types && n->ty)
-    str_printf(o, " : %s", type_name(&D->scratch, n->ty));
   str_putc(o, '\n');
   dump_children(D, n, depth + 1);
 }
 
-void ast_dump(Str *out, const Module *m, bool with_types) {
+void ast_dump(Str *out, const Module *m) {
   if (!m || !m->node)
     return;
-  Dumper D = {.out = out, .with_types = with_types};
+  Dumper D = {.out = out};
   arena_init(&D.scratch);
   dump_node(&D, m->node, 0, NULL);
   arena_free(&D.scratch);

@@ -107,7 +107,7 @@ Node *node_new(Arena *a, NodeKind kind, Span sp);
 const char *node_kind_name(NodeKind k);
 
 /* `pyjitc dump --ast`: an indented tree, one node per line with its span
- * ("line:col-end_line:end_col"); with `with_types`, each expression's type. */
-void ast_dump(Str *out, const Module *m, bool with_types);
+ * ("line:col-end_line:end_col").  The typed dump is check_dump (check.h). */
+void ast_dump(Str *out, const Module *m);
 
 #endif

@@ -190,7 +190,7 @@ static int run_stages(Compilation *c, PjCommand cmd) {
   phase_done(c, "parse");
   if (cmd == PJ_CMD_DUMP_AST && mod) {
     Str out = {0};
-    ast_dump(&out, mod, false);
+    ast_dump(&out, mod);
     fputs(out.buf ? out.buf : "", stdout);
     str_free(&out);
   }

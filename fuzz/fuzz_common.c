@@ -37,7 +37,7 @@ static void run_stages(FuzzRun *r, FuzzStage stage) {
   if (stage == FUZZ_PARSE) {
     /* The dumper is what `pyjitc dump --ast` runs on any parsed module. */
     Str out = {0};
-    ast_dump(&out, mod, false);
+    ast_dump(&out, mod);
     str_free(&out);
     return;
   }
