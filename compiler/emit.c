@@ -33,8 +33,8 @@ static void set_codegen_options(void) {
     return;
   done = 1;
   const char *argv[] = {"pyjitc", "-x86-cmov-converter=false",
-                        "-disable-x86-domain-reassignment"};
-  LLVMParseCommandLineOptions(3, argv, NULL);
+                        "-disable-x86-domain-reassignment", "-force-ordered-reductions"};
+  LLVMParseCommandLineOptions(4, argv, NULL);
 }
 
 static void init_native_target(void) {

@@ -986,7 +986,26 @@ static void lower_peel_call(Fn *F) {
   LLVMBuildRet(F->b, r);
 }
 
-static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, int clone) {
+/* SYMBOL_proven: the body of a pure callee (lower_loop.c) with every check
+ * taken as proven, for calls from the fast copy of a loop whose guard
+ * proved them.  Same signature as SYMBOL_impl; always inlined. */
+LLVMValueRef lower_proven_variant(Lower *L, int i) {
+  if (!L->proven_fn)
+    L->proven_fn = ARENA_ARRAY(L->arena, LLVMValueRef, L->prog->funcs.len);
+  if (!L->proven_fn[i]) {
+    const FuncInst *f = L->prog->funcs.data[i];
+    LLVMValueRef fn = LLVMAddFunction(L->mod, arena_printf(L->arena, "%s_proven", f->symbol),
+                                      L->impl_ty[i]);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "alwaysinline"));
+    L->proven_fn[i] = fn;
+  }
+  return L->proven_fn[i];
+}
+
+static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, int clone,
+                       bool proven) {
   const FuncInst *f = L->prog->funcs.data[idx];
   Fn F = {0};
   F.L = L;
@@ -995,7 +1014,9 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
   F.rt = rt;
   F.clone = clone;
   F.rec = rt->deep[idx];
-  F.fn = F.rec ? rt->fn[idx][clone] : L->impl_fn[idx];
+  F.fn = F.rec ? rt->fn[idx][clone] : proven ? L->proven_fn[idx] : L->impl_fn[idx];
+  if (proven)
+    F.proven = pure_checks(pure_callee(L, idx), &F.nproven);
   F.boundscheck = opt_boundscheck(L, f);
   F.overflowcheck = L->opt->overflowcheck && !(f->flags & FN_OVERFLOWCHECK_OFF);
   F.fastmath = L->opt->fastmath || (f->flags & FN_FASTMATH);
@@ -1087,11 +1108,16 @@ void lower_bodies(Lower *L) {
   const RecTab *rt = rec_table(L, reach);
   for (int i = 0; i < L->prog->funcs.len; i++) {
     if (!rt->deep[i]) {
-      lower_body(L, i, reach, rt, 0);
+      lower_body(L, i, reach, rt, 0, false);
       continue;
     }
     for (int c = 0; c < rt->nclones[i]; c++)
-      lower_body(L, i, reach, rt, c);
+      lower_body(L, i, reach, rt, c, false);
     lower_rec_entry(L, rt, i);
   }
+  /* the variants the bodies asked for (pure callees make no calls, so
+   * these ask for no more) */
+  for (int i = 0; L->proven_fn && i < L->prog->funcs.len; i++)
+    if (L->proven_fn[i])
+      lower_body(L, i, reach, rt, 0, true);
 }

@@ -88,7 +88,7 @@ LLVMValueRef int_neg(Fn *F, LLVMValueRef v) { return int_sub(F, fn_i64(F, 0), v)
 
 static void check_zero(Fn *F, LLVMValueRef b, int st) {
   int64_t c;
-  if (value_int_const(b, &c) && c != 0)
+  if (F->nonzero || (value_int_const(b, &c) && c != 0))
     return;
   fn_check_pjm(F, LLVMBuildICmp(F->b, LLVMIntEQ, b, fn_i64(F, 0), ""), st);
 }
@@ -248,7 +248,7 @@ static LLVMValueRef float_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, No
   case OP_SUB: return fast(F, LLVMBuildFSub(B, a, b, ""));
   case OP_MUL: return fast(F, LLVMBuildFMul(B, a, b, ""));
   case OP_DIV:
-    if (!const_nonzero_f64(b))
+    if (!const_nonzero_f64(b) && !F->nonzero)
       fn_check_pjm(F, LLVMBuildFCmp(B, LLVMRealOEQ, b, fn_f64(F, 0.0), ""), PJM_FLOAT_DIV_ZERO);
     return fast(F, LLVMBuildFDiv(B, a, b, ""));
   case OP_FLOORDIV: return fn_call_pjm(F, RT_pjm_floordiv_f64, args, 2, d);
@@ -307,13 +307,29 @@ static Type *operand_type(Fn *F, Op op, const Type *a, const Type *b) {
   return tt_scalar(F, TY_I64);
 }
 
+/* A loop guard's intervals (lower_loop.c) proved this operation's check
+ * cannot fail: no overflow, a divisor outside [-1, 0].  Only the operation
+ * itself: its operands were lowered under the caller's flags. */
+static LLVMValueRef proven_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, const Type *ty,
+                                 Node *an, Node *bn) {
+  bool oc = F->overflowcheck, nsw = F->nsw, nz = F->nonzero;
+  F->overflowcheck = false;
+  F->nsw = F->nonzero = true;
+  LLVMValueRef r = arith(F, op, a, b, ty, an, bn);
+  F->overflowcheck = oc;
+  F->nsw = nsw;
+  F->nonzero = nz;
+  return r;
+}
+
 LLVMValueRef lower_binop(Fn *F, Node *n) {
   LLVMValueRef a = lower_expr(F, n->a);
   LLVMValueRef b = lower_expr(F, n->b);
   Type *ot = operand_type(F, n->op, n->a->ty, n->b->ty);
   a = convert(F, a, n->a->ty, ot);
   b = convert(F, b, n->b->ty, ot);
-  LLVMValueRef r = arith(F, n->op, a, b, ot, n->a, n->b);
+  LLVMValueRef r = loop_proven(F, n) ? proven_arith(F, n->op, a, b, ot, n->a, n->b)
+                                     : arith(F, n->op, a, b, ot, n->a, n->b);
   Type *rt = (n->op == OP_DIV) ? tt_scalar(F, TY_F64) : ot;
   return convert(F, r, rt, n->ty);
 }
@@ -332,6 +348,9 @@ LLVMValueRef lower_unary(Fn *F, Node *n) {
       Type *f64 = tt_scalar(F, TY_F64);
       return convert(F, LLVMBuildFNeg(F->b, convert(F, v, t, f64), ""), f64, n->ty);
     }
+    if (loop_proven(F, n))
+      return convert(F, proven_arith(F, OP_SUB, fn_i64(F, 0), convert(F, v, t, i64), i64, NULL, n->a),
+                     i64, n->ty);
     return convert(F, int_neg(F, convert(F, v, t, i64)), i64, n->ty);
   case OP_INVERT:
     return convert(F, LLVMBuildXor(F->b, convert(F, v, t, i64), fn_i64(F, -1), ""), i64, n->ty);

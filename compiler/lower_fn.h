@@ -79,6 +79,7 @@ typedef struct Fn {
   Node *const *proven;
   int nproven;
   bool nsw;                     /* unchecked int + - * may be nsw (proven no overflow) */
+  bool nonzero;                 /* divisors are proven non-zero (and // not by -1) */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
 } Fn;
 
@@ -93,6 +94,11 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out);
 LLVMValueRef loop_version_guard(Fn *F, const LoopVersion *v, LLVMValueRef first, LLVMValueRef last,
                                 LLVMValueRef count);
 bool loop_proven(const Fn *F, const Node *sub);
+/* A callee whose only checks are ones a loop guard's intervals discharge
+ * (its `checks`), or NULL. */
+typedef struct PureFn PureFn;
+const PureFn *pure_callee(Lower *L, int gi);
+Node *const *pure_checks(const PureFn *pf, int *n);
 
 /* lower.c */
 LLVMBasicBlockRef fn_block(Fn *F, const char *name);

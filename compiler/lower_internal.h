@@ -61,6 +61,10 @@ typedef struct Lower {
   /* per FuncInst (same index as prog->funcs): the native function and its type */
   LLVMValueRef *impl_fn;
   LLVMTypeRef *impl_ty;
+  /* per FuncInst: its `SYMBOL_proven` variant (lower_loop.c: pure callees),
+   * declared on first use, defined after the bodies; and the analysis */
+  LLVMValueRef *proven_fn;
+  struct PureFn *pure;
 } Lower;
 
 /* lower_rt.c */
@@ -74,6 +78,7 @@ int lower_func_index(const Lower *L, const FuncInst *f);
 /* lower.c (function bodies) */
 void lower_declare_impls(Lower *L);   /* declares every SYMBOL_impl */
 void lower_bodies(Lower *L);          /* defines them */
+LLVMValueRef lower_proven_variant(Lower *L, int i); /* declares SYMBOL_proven on first use */
 
 /* lower_boundary.c */
 void lower_wrappers(Lower *L);        /* METH_FASTCALL wrapper per exported FuncInst */

@@ -27,6 +27,8 @@ typedef struct Plan {
   VEC(Symbol *) assigned; /* every name assigned in the body */
   VEC(Node *) subs;       /* the subscripts the guard covers */
   VEC(Node *) sums;       /* `acc += f(i)` statements the guard covers */
+  VEC(Node *) ariths;     /* int arithmetic the guard's intervals cover */
+  VEC(Node *) calls;      /* calls of pure callees the guard's intervals cover */
   bool nested;            /* the body has a loop */
 } Plan;
 
@@ -149,17 +151,23 @@ static int affine(const Plan *p, const Node *n) {
   }
 }
 
-static void scan_expr(Plan *p, Node *n);
+static void scan_expr(Plan *p, Node *n, bool in_index);
 
-static void scan_list(Plan *p, NodeList *l) {
+static void scan_list(Plan *p, NodeList *l, bool in_index) {
   for (int i = 0; i < l->len; i++)
-    scan_expr(p, l->data[i]);
+    scan_expr(p, l->data[i], in_index);
 }
 
-/* Every subscript anywhere in the body whose indices are all affine. */
-static void scan_expr(Plan *p, Node *n) {
+static bool provable_arith(const Plan *p, const Node *n);
+static bool provable_call(const Plan *p, const Node *n);
+
+/* Every subscript anywhere in the body whose indices are all affine, and
+ * the int arithmetic and pure calls the guard's intervals can cover (not
+ * inside a covered subscript's indices: those are nsw already). */
+static void scan_expr(Plan *p, Node *n, bool in_index) {
   if (!n)
     return;
+  bool covered = false;
   if (n->kind == ND_SUBSCRIPT && invariant_array(p, n->a) &&
       n->list.len == n->a->sym->ty->ndim) {
     bool ok = true;
@@ -167,12 +175,17 @@ static void scan_expr(Plan *p, Node *n) {
       ok = affine(p, n->list.data[k]) != AFF_NO;
     if (ok)
       vec_push(p->F->L->arena, &p->subs, n);
+    covered = ok;
   }
-  scan_expr(p, n->a);
-  scan_expr(p, n->b);
-  scan_expr(p, n->c);
-  scan_list(p, &n->list);
-  scan_list(p, &n->list2);
+  if (!in_index && provable_arith(p, n))
+    vec_push(p->F->L->arena, &p->ariths, n);
+  if (provable_call(p, n))
+    vec_push(p->F->L->arena, &p->calls, n);
+  scan_expr(p, n->a, in_index);
+  scan_expr(p, n->b, in_index);
+  scan_expr(p, n->c, in_index);
+  scan_list(p, &n->list, in_index || covered);
+  scan_list(p, &n->list2, in_index);
 }
 
 static int count_assigned(const Plan *p, const Symbol *s) {
@@ -201,6 +214,489 @@ static void scan_sums(Plan *p, NodeList *l) {
       vec_push(p->F->L->arena, &p->sums, s);
     }
   }
+}
+
+/* ------------------------------------------------------------ intervals
+ *
+ * Int arithmetic whose leaves are the loop variable, loop invariants and
+ * constants only takes values inside the interval that interval arithmetic
+ * gives it with the loop variable in [min(first, last), max(first, last)].
+ * The guard computes those intervals once, before the loop, in non-raising
+ * arithmetic (a bound that overflows fails the guard).  When every bound
+ * fits, no step of that arithmetic can overflow in any iteration (the fast
+ * copy needs no overflow check, and its arithmetic is nsw), and a divisor
+ * whose interval excludes 0 needs no ZeroDivisionError check.
+ *
+ * The same reasoning crosses a call of a "pure" callee (pure_callee): a
+ * straight-line body of scalar assignments and one return, whose every
+ * possible check is one of those.  With its int parameters bound to the
+ * arguments' intervals the guard covers all of its checks at once, and the
+ * fast copy calls its `SYMBOL_proven` variant, which has no checks and no
+ * error path, so LLVM inlines it and can vectorize the loop around it. */
+
+enum { CHK_NONE, CHK_OVF, CHK_DIVISOR, CHK_NONZERO, CHK_BAD };
+
+typedef struct Binding {
+  const Symbol *sym;
+  bool known;          /* the variable's value has an interval */
+  LLVMValueRef lo, hi; /* NULL during the static analysis */
+} Binding;
+
+/* Where a name's interval comes from: the loop (p: its variable and its
+ * invariants), or a pure callee's body (env: its int parameters, and its
+ * locals as assigned so far; the last binding of a symbol wins). */
+typedef struct Scope {
+  const Plan *p;
+  VEC(Binding) env;
+} Scope;
+
+static const Binding *bound(const Scope *s, const Symbol *sym) {
+  for (int i = s->env.len - 1; i >= 0; i--)
+    if (s->env.data[i].sym == sym)
+      return s->env.data[i].known ? &s->env.data[i] : NULL;
+  return NULL;
+}
+
+static bool int_const_node(const Node *n, int64_t *c) {
+  if (n && n->kind == ND_INT && !n->flags) {
+    *c = n->ival;
+    return true;
+  }
+  return false;
+}
+
+/* Statically: does n (an int expression) have an interval in scope s? */
+static bool ival_ok(const Scope *s, const Node *n) {
+  if (!n || !n->ty)
+    return false;
+  int64_t c;
+  switch (n->kind) {
+  case ND_INT:
+    return !n->flags;
+  case ND_NAME:
+    if (!n->sym || !int_fits_i64(n->ty))
+      return false;
+    if (n->sym->kind == SYM_CONST)
+      return n->sym->value && n->sym->value->kind == ND_INT;
+    return s->p ? affine(s->p, n) != AFF_NO : bound(s, n->sym) != NULL;
+  case ND_CAST:
+    if (n->ty->kind != TY_I64 || !n->a->ty)
+      return false;
+    return n->a->ty->kind == TY_BOOL || (int_fits_i64(n->a->ty) && ival_ok(s, n->a));
+  case ND_UNARYOP:
+    return n->op == OP_NEG && n->ty->kind == TY_I64 && ival_ok(s, n->a);
+  case ND_BINOP:
+    if (n->ty->kind != TY_I64 || !int_fits_i64(n->a->ty) || !int_fits_i64(n->b->ty))
+      return false;
+    if (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL)
+      return ival_ok(s, n->a) && ival_ok(s, n->b);
+    if (n->op == OP_FLOORDIV || n->op == OP_MOD)
+      return int_const_node(n->b, &c) && c > 0 && ival_ok(s, n->a);
+    return false;
+  case ND_SUBSCRIPT: case ND_CALL: /* a.shape[k], len(a) */
+    return s->p && affine(s->p, n) == AFF_INV;
+  default:
+    return false;
+  }
+}
+
+/* The int a divisor is: itself, or the operand of its conversion to float
+ * (a non-zero int converts to a non-zero float). */
+static const Node *int_divisor(const Node *b) {
+  if (b->kind == ND_CAST && type_is_float(b->ty) && b->a->ty && type_is_int(b->a->ty))
+    return b->a;
+  return type_is_int(b->ty) ? b : NULL;
+}
+
+/* Which check an expression carries that an interval can discharge:
+ * CHK_OVF (int + - * and negation, when overflow is checked: the node's own
+ * interval must fit), CHK_DIVISOR (// or % by a variable: its interval must
+ * exclude -1 and 0, which rules out ZeroDivisionError and INT64_MIN // -1),
+ * CHK_NONZERO (/ by an int: its interval must exclude 0); CHK_BAD for a
+ * check no interval discharges, CHK_NONE for no check. */
+static int check_kind(const Node *n, bool ovf_checked) {
+  int64_t c;
+  if (n->kind == ND_UNARYOP && n->op == OP_NEG)
+    return n->ty && n->ty->kind == TY_I64 && ovf_checked ? CHK_OVF : CHK_NONE;
+  if (n->kind != ND_BINOP || !n->ty || !n->a->ty || !n->b->ty)
+    return CHK_NONE;
+  bool ints = type_is_int(n->a->ty) && type_is_int(n->b->ty);
+  bool konst = int_const_node(n->b, &c);
+  switch (n->op) {
+  case OP_ADD: case OP_SUB: case OP_MUL:
+    return ints && n->ty->kind == TY_I64 && ovf_checked ? CHK_OVF : CHK_NONE;
+  case OP_FLOORDIV: case OP_MOD:
+    if (!ints || (konst && (c == 0 || c == -1)))
+      return CHK_BAD; /* float // and % call a runtime helper */
+    return konst ? CHK_NONE : CHK_DIVISOR;
+  case OP_DIV:
+    if (konst || n->b->kind == ND_FLOAT)
+      return (konst ? c != 0 : n->b->fval != 0.0) ? CHK_NONE : CHK_BAD;
+    return int_divisor(n->b) ? CHK_NONZERO : CHK_BAD;
+  case OP_POW: case OP_LSHIFT: case OP_RSHIFT:
+    return CHK_BAD;
+  default:
+    return CHK_NONE;
+  }
+}
+
+/* The expression an interval is needed for, to discharge n's check. */
+static const Node *check_operand(const Node *n, int kind) {
+  return kind == CHK_OVF ? n : kind == CHK_NONZERO ? int_divisor(n->b) : n->b;
+}
+
+static bool dischargeable(int k) { return k == CHK_OVF || k == CHK_DIVISOR || k == CHK_NONZERO; }
+
+static bool provable_arith(const Plan *p, const Node *n) {
+  Scope s = {p, {0}};
+  int k = check_kind(n, p->F->overflowcheck);
+  return dischargeable(k) && ival_ok(&s, check_operand(n, k));
+}
+
+/* ------------------------------------------------------- pure callees */
+
+/* A conversion convert() makes without a check. */
+static bool conv_unchecked(const Type *from, const Type *to) {
+  if (!from || !to)
+    return false;
+  if (from == to || from->kind == to->kind)
+    return true;
+  if (to->kind == TY_I64)
+    return from->kind == TY_BOOL || int_fits_i64(from);
+  if (to->kind == TY_F64)
+    return from->kind == TY_BOOL || type_is_int(from) || from->kind == TY_F32;
+  return false;
+}
+
+struct PureFn {
+  bool known, pure;
+  bool ovf_checked;   /* the callee checks int overflow */
+  VEC(Node *) checks; /* every check in the body: all are proven in the variant */
+};
+
+/* Checks that e is free of any check but interval-dischargeable ones
+ * (collected into pf), given the bindings in s. */
+static bool pure_expr(Lower *L, Scope *s, Node *e, PureFn *pf) {
+  if (!e || !e->ty)
+    return false;
+  switch (e->kind) {
+  case ND_INT: case ND_FLOAT: case ND_BOOL:
+    return true;
+  case ND_NAME:
+    return e->builtin || (e->sym && (e->sym->kind != SYM_CONST || e->sym->value));
+  case ND_CAST:
+    return conv_unchecked(e->a->ty, e->ty) && pure_expr(L, s, e->a, pf);
+  case ND_UNARYOP: case ND_BINOP: {
+    if (!pure_expr(L, s, e->a, pf) || (e->b && !pure_expr(L, s, e->b, pf)))
+      return false;
+    int k = check_kind(e, pf->ovf_checked);
+    if (k == CHK_NONE)
+      return true;
+    if (!dischargeable(k) || !ival_ok(s, check_operand(e, k)))
+      return false;
+    vec_push(L->arena, &pf->checks, e);
+    return true;
+  }
+  case ND_COMPARE:
+    if (!pure_expr(L, s, e->a, pf))
+      return false;
+    /* fall through */
+  case ND_BOOLOP:
+    for (int i = 0; i < e->list.len; i++)
+      if (!pure_expr(L, s, e->list.data[i], pf))
+        return false;
+    return true;
+  case ND_IFEXP:
+    return pure_expr(L, s, e->a, pf) && pure_expr(L, s, e->b, pf) && pure_expr(L, s, e->c, pf);
+  default:
+    return false;
+  }
+}
+
+/* `x = e` or `x: T = e` to a local: the local's binding after it. */
+static void bind_local(Arena *a, Scope *s, const Symbol *x, const Node *e, LLVMValueRef lo,
+                       LLVMValueRef hi) {
+  Binding b = {x, int_fits_i64(x->ty) && ival_ok(s, e), lo, hi};
+  vec_push(a, &s->env, b);
+}
+
+static bool stmt_value(Node *st, Symbol **target, Node **value) {
+  if (st->kind == ND_ASSIGN && st->list.len == 1 && st->list.data[0]->kind == ND_NAME) {
+    *target = st->list.data[0]->sym;
+    *value = st->a;
+  } else if (st->kind == ND_ANNASSIGN && st->c && st->a->kind == ND_NAME) {
+    *target = st->a->sym ? st->a->sym : st->sym;
+    *value = st->c;
+  } else {
+    return false;
+  }
+  return *target && (*target)->kind == SYM_LOCAL;
+}
+
+static bool is_docstring(const Node *st) {
+  return st->kind == ND_PASS || (st->kind == ND_EXPR_STMT && st->a && st->a->kind == ND_STR);
+}
+
+static void bind_params(Arena *a, Scope *s, const FuncInst *g) {
+  for (int k = 0; k < g->nparams; k++) {
+    Binding b = {g->params[k], int_fits_i64(g->params[k]->ty), NULL, NULL};
+    vec_push(a, &s->env, b);
+  }
+}
+
+static bool analyze_pure(Lower *L, const FuncInst *g, PureFn *pf) {
+  if (!g->func || (g->flags & (FN_PARSE_ERROR | FN_UNSUPPORTED)))
+    return false;
+  for (int k = 0; k < g->nparams; k++)
+    if (g->params[k]->ty->kind == TY_ARRAY || g->params[k]->ty->kind == TY_TUPLE)
+      return false;
+  Scope s = {NULL, {0}};
+  bind_params(L->arena, &s, g);
+  NodeList *body = &g->func->list2;
+  for (int i = 0; i < body->len; i++) {
+    Node *st = body->data[i];
+    Symbol *x;
+    Node *e;
+    if (is_docstring(st))
+      continue;
+    if (stmt_value(st, &x, &e)) {
+      if (!pure_expr(L, &s, e, pf) || !conv_unchecked(e->ty, x->ty))
+        return false;
+      bind_local(L->arena, &s, x, e, NULL, NULL);
+      continue;
+    }
+    /* the return ends the body: anything after it never runs */
+    return st->kind == ND_RETURN && st->a && g->ret->kind != TY_NONE &&
+           g->ret->kind != TY_TUPLE && pure_expr(L, &s, st->a, pf) &&
+           conv_unchecked(st->a->ty, g->ret);
+  }
+  return false;
+}
+
+const PureFn *pure_callee(Lower *L, int gi) {
+  if (!L->pure)
+    L->pure = ARENA_ARRAY(L->arena, PureFn, L->prog->funcs.len);
+  PureFn *pf = &L->pure[gi];
+  if (!pf->known) {
+    const FuncInst *g = L->prog->funcs.data[gi];
+    pf->known = true;
+    pf->ovf_checked = L->opt->overflowcheck && !(g->flags & FN_OVERFLOWCHECK_OFF);
+    pf->pure = analyze_pure(L, g, pf);
+  }
+  return pf->pure ? pf : NULL;
+}
+
+Node *const *pure_checks(const PureFn *pf, int *n) {
+  *n = pf->checks.len;
+  return pf->checks.data;
+}
+
+/* The interval analysis of pure_callee assumed every int parameter bound:
+ * a call is covered when each such argument has an interval in the loop
+ * (or is left to a constant default). */
+static bool provable_call(const Plan *p, const Node *n) {
+  if (n->kind != ND_CALL || !n->callee || n->list2.len || n->list.len > n->callee->nparams)
+    return false;
+  Lower *L = p->F->L;
+  const FuncInst *g = n->callee;
+  int gi = lower_func_index(L, g);
+  if (p->F->rt->deep[gi] || !pure_callee(L, gi))
+    return false;
+  Scope s = {p, {0}};
+  for (int k = 0; k < g->nparams; k++) {
+    if (!int_fits_i64(g->params[k]->ty))
+      continue;
+    if (k < n->list.len ? !ival_ok(&s, n->list.data[k])
+                        : !(g->defaults && g->defaults[k] && g->defaults[k]->kind == ND_INT))
+      return false;
+  }
+  return true;
+}
+
+/* ------------------------------------------------- interval evaluation */
+
+typedef struct IvalEval {
+  Fn *F;
+  LLVMValueRef ivlo, ivhi; /* the loop variable's range */
+  LLVMValueRef ovf;        /* i1: some bound overflowed */
+  LLVMValueRef ok;         /* i1: every discharged check holds */
+} IvalEval;
+
+static LLVMValueRef ie_op(IvalEval *e, const char *intr, LLVMValueRef a, LLVMValueRef b) {
+  Fn *F = e->F;
+  LLVMValueRef args[] = {a, b};
+  LLVMValueRef r = fn_intrinsic(F, intr, &F->L->t_i64, 1, args, 2);
+  e->ovf = LLVMBuildOr(F->b, e->ovf, LLVMBuildExtractValue(F->b, r, 1, ""), "");
+  return LLVMBuildExtractValue(F->b, r, 0, "");
+}
+
+static LLVMValueRef smin(Fn *F, LLVMValueRef a, LLVMValueRef b) {
+  return LLVMBuildSelect(F->b, LLVMBuildICmp(F->b, LLVMIntSLT, a, b, ""), a, b, "");
+}
+static LLVMValueRef smax(Fn *F, LLVMValueRef a, LLVMValueRef b) {
+  return LLVMBuildSelect(F->b, LLVMBuildICmp(F->b, LLVMIntSGT, a, b, ""), a, b, "");
+}
+
+/* floor(x / c) for a constant c > 0 */
+static LLVMValueRef floor_div_pos(Fn *F, LLVMValueRef x, int64_t c) {
+  LLVMValueRef q = LLVMBuildSDiv(F->b, x, fn_i64(F, c), "");
+  LLVMValueRef r = LLVMBuildSRem(F->b, x, fn_i64(F, c), "");
+  LLVMValueRef neg = LLVMBuildICmp(F->b, LLVMIntSLT, r, fn_i64(F, 0), "");
+  return LLVMBuildSub(F->b, q, LLVMBuildZExt(F->b, neg, F->L->t_i64, ""), "");
+}
+
+static void ival_eval(IvalEval *e, const Scope *s, Node *n, LLVMValueRef *lo, LLVMValueRef *hi);
+
+static void ival_binop(IvalEval *e, const Scope *s, Node *n, LLVMValueRef *lo, LLVMValueRef *hi) {
+  Fn *F = e->F;
+  LLVMValueRef alo, ahi, blo, bhi;
+  ival_eval(e, s, n->a, &alo, &ahi);
+  int64_t c = 0;
+  if (n->op == OP_FLOORDIV || n->op == OP_MOD) {
+    int_const_node(n->b, &c);
+    *lo = n->op == OP_MOD ? fn_i64(F, 0) : floor_div_pos(F, alo, c);
+    *hi = n->op == OP_MOD ? fn_i64(F, c - 1) : floor_div_pos(F, ahi, c);
+    return;
+  }
+  ival_eval(e, s, n->b, &blo, &bhi);
+  if (n->op == OP_ADD) {
+    *lo = ie_op(e, "llvm.sadd.with.overflow", alo, blo);
+    *hi = ie_op(e, "llvm.sadd.with.overflow", ahi, bhi);
+  } else if (n->op == OP_SUB) {
+    *lo = ie_op(e, "llvm.ssub.with.overflow", alo, bhi);
+    *hi = ie_op(e, "llvm.ssub.with.overflow", ahi, blo);
+  } else { /* the extremes of a product are products of the ends */
+    LLVMValueRef p[4] = {ie_op(e, "llvm.smul.with.overflow", alo, blo),
+                         ie_op(e, "llvm.smul.with.overflow", alo, bhi),
+                         ie_op(e, "llvm.smul.with.overflow", ahi, blo),
+                         ie_op(e, "llvm.smul.with.overflow", ahi, bhi)};
+    *lo = smin(F, smin(F, p[0], p[1]), smin(F, p[2], p[3]));
+    *hi = smax(F, smax(F, p[0], p[1]), smax(F, p[2], p[3]));
+  }
+}
+
+/* The bounds of an expression ival_ok accepted, as i64 values. */
+static void ival_eval(IvalEval *e, const Scope *s, Node *n, LLVMValueRef *lo, LLVMValueRef *hi) {
+  Fn *F = e->F;
+  switch (n->kind) {
+  case ND_INT:
+    *lo = *hi = fn_i64(F, n->ival);
+    return;
+  case ND_NAME:
+    if (n->sym->kind == SYM_CONST) {
+      *lo = *hi = fn_i64(F, n->sym->value->ival);
+    } else if (!s->p) {
+      const Binding *b = bound(s, n->sym);
+      *lo = b->lo;
+      *hi = b->hi;
+    } else if (n->sym == s->p->iv) {
+      *lo = e->ivlo;
+      *hi = e->ivhi;
+    } else {
+      break; /* an invariant */
+    }
+    return;
+  case ND_CAST:
+    if (n->a->ty->kind == TY_BOOL) {
+      *lo = fn_i64(F, 0);
+      *hi = fn_i64(F, 1);
+    } else {
+      ival_eval(e, s, n->a, lo, hi);
+    }
+    return;
+  case ND_UNARYOP: {
+    LLVMValueRef alo, ahi;
+    ival_eval(e, s, n->a, &alo, &ahi);
+    *lo = ie_op(e, "llvm.ssub.with.overflow", fn_i64(F, 0), ahi);
+    *hi = ie_op(e, "llvm.ssub.with.overflow", fn_i64(F, 0), alo);
+    return;
+  }
+  case ND_BINOP:
+    ival_binop(e, s, n, lo, hi);
+    return;
+  default:
+    break;
+  }
+  /* a loop invariant: a variable, a.shape[k], len(a), read before the loop */
+  *lo = *hi = convert(F, lower_expr(F, n), n->ty, tt_scalar(F, TY_I64));
+}
+
+/* Adds to e->ok (and e->ovf) what discharges n's check. */
+static void ival_check(IvalEval *e, const Scope *s, Node *n, int k) {
+  Fn *F = e->F;
+  LLVMValueRef lo, hi, zero = fn_i64(F, 0);
+  ival_eval(e, s, (Node *)check_operand(n, k), &lo, &hi);
+  if (k == CHK_DIVISOR) /* lo > 0 or hi < -1 */
+    e->ok = LLVMBuildAnd(F->b, e->ok,
+                         LLVMBuildOr(F->b, LLVMBuildICmp(F->b, LLVMIntSGT, lo, zero, ""),
+                                     LLVMBuildICmp(F->b, LLVMIntSLT, hi, fn_i64(F, -1), ""), ""), "");
+  else if (k == CHK_NONZERO)
+    e->ok = LLVMBuildAnd(F->b, e->ok,
+                         LLVMBuildOr(F->b, LLVMBuildICmp(F->b, LLVMIntSGT, lo, zero, ""),
+                                     LLVMBuildICmp(F->b, LLVMIntSLT, hi, zero, ""), ""), "");
+}
+
+/* Every check pure_expr collected under e, in a callee scope. */
+static void ival_checks_under(IvalEval *ev, const Scope *s, Node *e, bool ovf_checked) {
+  if (!e)
+    return;
+  ival_checks_under(ev, s, e->a, ovf_checked);
+  ival_checks_under(ev, s, e->b, ovf_checked);
+  ival_checks_under(ev, s, e->c, ovf_checked);
+  for (int i = 0; i < e->list.len; i++)
+    ival_checks_under(ev, s, e->list.data[i], ovf_checked);
+  int k = check_kind(e, ovf_checked);
+  if (dischargeable(k))
+    ival_check(ev, s, e, k);
+}
+
+/* A covered call: the callee's checks with its parameters bound to the
+ * arguments' intervals, statement by statement. */
+static void ival_call(IvalEval *ev, const Scope *loop, Node *n) {
+  Fn *F = ev->F;
+  const FuncInst *g = n->callee;
+  const PureFn *pf = pure_callee(F->L, lower_func_index(F->L, g));
+  Scope s = {NULL, {0}};
+  for (int k = 0; k < g->nparams; k++) {
+    Binding b = {g->params[k], int_fits_i64(g->params[k]->ty), NULL, NULL};
+    if (b.known && k < n->list.len)
+      ival_eval(ev, loop, n->list.data[k], &b.lo, &b.hi);
+    else if (b.known)
+      b.lo = b.hi = fn_i64(F, g->defaults[k]->ival);
+    vec_push(F->L->arena, &s.env, b);
+  }
+  NodeList *body = &g->func->list2;
+  for (int i = 0; i < body->len; i++) {
+    Node *st = body->data[i];
+    Symbol *x;
+    Node *e;
+    if (is_docstring(st))
+      continue;
+    if (!stmt_value(st, &x, &e)) { /* the return */
+      ival_checks_under(ev, &s, st->a, pf->ovf_checked);
+      return;
+    }
+    ival_checks_under(ev, &s, e, pf->ovf_checked);
+    LLVMValueRef lo = NULL, hi = NULL;
+    if (int_fits_i64(x->ty) && ival_ok(&s, e))
+      ival_eval(ev, &s, e, &lo, &hi);
+    bind_local(F->L->arena, &s, x, e, lo, hi);
+  }
+}
+
+/* i1: every covered arithmetic node and call is check-free in the loop. */
+static LLVMValueRef intervals_ok(Fn *F, const Plan *p, LLVMValueRef first, LLVMValueRef last) {
+  if (!p->ariths.len && !p->calls.len)
+    return fn_bool(F, true);
+  IvalEval e = {F, smin(F, first, last), smax(F, first, last), fn_bool(F, false), fn_bool(F, true)};
+  Scope s = {p, {0}};
+  for (int i = 0; i < p->ariths.len; i++) {
+    Node *n = p->ariths.data[i];
+    ival_check(&e, &s, n, check_kind(n, F->overflowcheck));
+  }
+  for (int i = 0; i < p->calls.len; i++)
+    ival_call(&e, &s, p->calls.data[i]);
+  return LLVMBuildAnd(F->b, e.ok, LLVMBuildNot(F->b, e.ovf, ""), "");
 }
 
 /* ---------------------------------------------------------------- guard */
@@ -296,6 +792,7 @@ static LLVMValueRef guard(Fn *F, const Plan *p, LLVMValueRef first, LLVMValueRef
     }
   }
   ok = LLVMBuildAnd(F->b, ok, sums_ok(F, p, &g0, &g1, count), "");
+  ok = LLVMBuildAnd(F->b, ok, intervals_ok(F, p, first, last), "");
   LLVMValueRef ovf = LLVMBuildOr(F->b, g0.ovf, g1.ovf, "");
   return LLVMBuildAnd(F->b, ok, LLVMBuildNot(F->b, ovf, ""), "vguard");
 }
@@ -313,12 +810,12 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out) {
   scan_stmts(&p, &forn->list);
   if (p.nested || is_assigned(&p, p.iv))
     return false;
-  scan_list(&p, &forn->list);
+  scan_list(&p, &forn->list, false);
   if (F->overflowcheck)
     scan_sums(&p, &forn->list);
   /* subscripts that cost nothing anyway (constant non-negative indices
    * with bounds checks off) are not worth a second copy */
-  bool worth = p.sums.len > 0;
+  bool worth = p.sums.len > 0 || p.ariths.len > 0 || p.calls.len > 0;
   for (int s = 0; s < p.subs.len && !worth; s++) {
     Node *sub = p.subs.data[s];
     for (int k = 0; k < sub->list.len; k++)
@@ -329,14 +826,19 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out) {
     return false;
   out->p = ARENA_NEW(F->L->arena, Plan);
   *out->p = p;
-  /* the fast copy's proven nodes: the subscripts, then the sums */
-  out->nsubs = p.subs.len + p.sums.len;
+  /* the fast copy's proven nodes: subscripts, sums, arithmetic, calls */
+  out->nsubs = p.subs.len + p.sums.len + p.ariths.len + p.calls.len;
   Node **all = ARENA_ARRAY(F->L->arena, Node *, out->nsubs + 1);
+  int k = 0;
   /* an empty VEC has a NULL data pointer, and memcpy(NULL, 0) is undefined */
-  for (int k = 0; k < p.subs.len; k++)
-    all[k] = p.subs.data[k];
-  for (int k = 0; k < p.sums.len; k++)
-    all[p.subs.len + k] = p.sums.data[k];
+  for (int i = 0; i < p.subs.len; i++)
+    all[k++] = p.subs.data[i];
+  for (int i = 0; i < p.sums.len; i++)
+    all[k++] = p.sums.data[i];
+  for (int i = 0; i < p.ariths.len; i++)
+    all[k++] = p.ariths.data[i];
+  for (int i = 0; i < p.calls.len; i++)
+    all[k++] = p.calls.data[i];
   out->subs = all;
   return true;
 }
