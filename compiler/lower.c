@@ -545,19 +545,63 @@ static void unit_range_copy(Fn *F, Node *n, LLVMValueRef start, LLVMValueRef sto
   F->backedge = LLVMBuildBr(F->b, cond_bb);
 }
 
-/* !llvm.loop on a back edge: no vectorizing or unrolling of the checked
- * copy of a versioned loop (it only runs when the guard failed), which keeps
- * the build time of the second copy small. */
-static void mark_cold_loop(Fn *F, LLVMValueRef backedge) {
+/* !llvm.loop on a back edge: no vectorizing, and (unroll_off) no unrolling. */
+static void mark_loop(Fn *F, LLVMValueRef backedge, bool unroll_off) {
   LLVMContextRef c = F->L->ctx;
   LLVMMetadataRef vec[] = {LLVMMDStringInContext2(c, "llvm.loop.vectorize.enable", 26),
                            LLVMValueAsMetadata(LLVMConstInt(F->L->t_i1, 0, 0))};
   LLVMMetadataRef unr[] = {LLVMMDStringInContext2(c, "llvm.loop.unroll.disable", 24)};
   LLVMMetadataRef tmp = LLVMTemporaryMDNode(c, NULL, 0);
   LLVMMetadataRef ops[] = {tmp, LLVMMDNodeInContext2(c, vec, 2), LLVMMDNodeInContext2(c, unr, 1)};
-  LLVMMetadataRef loop = LLVMMDNodeInContext2(c, ops, 3);
+  LLVMMetadataRef loop = LLVMMDNodeInContext2(c, ops, unroll_off ? 3 : 2);
   LLVMMetadataReplaceAllUsesWith(tmp, loop);
   LLVMSetMetadata(backedge, LLVMGetMDKindIDInContext(c, "llvm.loop", 9), LLVMMetadataAsValue(c, loop));
+}
+
+/* The checked copy of a versioned loop only runs when the guard failed: not
+ * vectorizing or unrolling it keeps the build time of the second copy small. */
+static void mark_cold_loop(Fn *F, LLVMValueRef backedge) { mark_loop(F, backedge, true); }
+
+static bool has_costly_op(const Node *n) {
+  if (!n)
+    return false;
+  if ((n->kind == ND_BINOP && n->op == OP_DIV) || n->kind == ND_CALL)
+    return true;
+  if (has_costly_op(n->a) || has_costly_op(n->b) || has_costly_op(n->c))
+    return true;
+  for (int i = 0; i < n->list.len; i++)
+    if (has_costly_op(n->list.data[i]))
+      return true;
+  for (int i = 0; i < n->list2.len; i++)
+    if (has_costly_op(n->list2.data[i]))
+      return true;
+  return false;
+}
+
+static bool has_float_accumulation(const NodeList *body) {
+  for (int i = 0; i < body->len; i++) {
+    const Node *s = body->data[i];
+    if (s->kind == ND_AUGASSIGN && s->a->kind == ND_NAME && s->a->ty && type_is_float(s->a->ty))
+      return true;
+    if (s->kind == ND_IF && (has_float_accumulation(&s->list) || has_float_accumulation(&s->list2)))
+      return true;
+  }
+  return false;
+}
+
+/* LLVM vectorizes a loop with an in-order float sum (`s += x`) only keeping
+ * the additions in order (-force-ordered-reductions, emit.c), which pays
+ * when the rest of the body is costly (divisions, sqrt and other calls run
+ * 8 wide; spectral_norm 1.6x faster) and costs where it is cheap (the checks
+ * and remainder loops of a 3-iteration loop: pairwise 10% slower).  So a
+ * cheap body with such a sum stays scalar, as without that option. */
+static void maybe_keep_scalar(Fn *F, Node *forn) {
+  if (F->backedge && !F->fastmath && has_float_accumulation(&forn->list)) {
+    for (int i = 0; i < forn->list.len; i++)
+      if (has_costly_op(forn->list.data[i]))
+        return;
+    mark_loop(F, F->backedge, false);
+  }
 }
 
 typedef struct RangeCopy {
@@ -599,6 +643,7 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   F->proven = lv->subs;
   F->nproven = lv->nsubs;
   range_copy(F, n, rc, else_bb, end_bb);
+  maybe_keep_scalar(F, n);
   F->proven = sp;
   F->nproven = sn;
   fn_position(F, slow_bb);
@@ -639,8 +684,10 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
   LoopVersion lv;
   if (loop_version_plan(F, n, &lv))
     versioned_range(F, n, &rc, &lv, else_bb, end_bb);
-  else
+  else {
     range_copy(F, n, &rc, else_bb, end_bb);
+    maybe_keep_scalar(F, n);
+  }
   lower_else_and_end(F, &n->list2, else_bb, end_bb);
 }
 
