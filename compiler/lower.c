@@ -598,6 +598,17 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   int sn = F->nproven;
   F->proven = lv->subs;
   F->nproven = lv->nsubs;
+  LoopLayout lay;
+  if (loop_layout_plan(F, n, &lay)) { /* lower_layout.c: strides as constants */
+    LLVMBasicBlockRef lay_bb = fn_block(F, "for.layout"), gen_bb = fn_block(F, "for.fast.any");
+    LLVMBuildCondBr(B, loop_layout_guard(F, &lay), lay_bb, gen_bb);
+    fn_position(F, lay_bb);
+    ArrView *saved = ARENA_ARRAY(F->L->arena, ArrView, lay.nparams);
+    loop_layout_enter(F, &lay, saved);
+    range_copy(F, n, rc, else_bb, end_bb);
+    loop_layout_leave(F, &lay, saved);
+    fn_position(F, gen_bb);
+  }
   range_copy(F, n, rc, else_bb, end_bb);
   F->proven = sp;
   F->nproven = sn;
