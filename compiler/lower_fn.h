@@ -97,11 +97,12 @@ bool loop_proven(const Fn *F, const Node *sub);
 /* lower_layout.c: the layout-specialized third copy of a versioned loop */
 typedef struct LoopLayout {
   int64_t *k;   /* per parameter: the row width K specialized for, or 0 */
+  bool *unit;   /* per parameter: last-axis stride 1 specialized for */
   int nparams;
   int n;        /* parameters specialized */
 } LoopLayout;
 bool loop_layout_plan(Fn *F, Node *forn, LoopLayout *out);
-LLVMValueRef loop_layout_guard(Fn *F, const LoopLayout *lay);  /* i1: strides == (K, 1) */
+LLVMValueRef loop_layout_guard(Fn *F, const LoopLayout *lay);  /* i1: the strides hold */
 void loop_layout_enter(Fn *F, const LoopLayout *lay, ArrView *saved); /* constant strides */
 void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved);
 

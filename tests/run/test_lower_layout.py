@@ -176,3 +176,73 @@ def test_strided_cols(mods):
     for n in [0, 3, 40]:
         for a in layouts(n, 4, seed=n):
             same_call(m, "strided_cols", a, np.zeros(n))
+
+
+RECUR = '''
+@native
+def lev(a: i32[:], b: i32[:], d: i32[:, :]) -> int:
+    n = a.shape[0]
+    m = b.shape[0]
+    for i in range(n + 1):
+        d[i, 0] = i
+    for j in range(m + 1):
+        d[0, j] = j
+    for i in range(1, n + 1):
+        ai = a[i - 1]
+        for j in range(1, m + 1):
+            if ai == b[j - 1]:
+                cost = 0
+            else:
+                cost = 1
+            best = d[i - 1, j] + 1
+            t = d[i, j - 1] + 1
+            if t < best:
+                best = t
+            t = d[i - 1, j - 1] + cost
+            if t < best:
+                best = t
+            d[i, j] = best
+    return d[n, m]
+
+@native
+def running(x: f64[:, :], r: int, n: int) -> None:
+    for j in range(1, n):
+        x[r, j] = x[r, j - 1] * 0.5 + math.sqrt(x[r, j])
+'''
+
+
+@pytest.fixture(scope="module", params=FLAGS, ids=["safe", "unchecked"])
+def recur(request):
+    return build(RECUR, request.param), request.param
+
+
+def test_lev_layouts(recur):
+    m, _ = recur
+    rng = np.random.default_rng(5)
+    for n, k in [(0, 0), (1, 3), (7, 5), (30, 41)]:
+        a = rng.integers(0, 4, n).astype(np.int32)
+        b = rng.integers(0, 4, k).astype(np.int32)
+        same_call(m, "lev", a, b, np.zeros((n + 1, k + 1), np.int32))            # unit stride
+        same_call(m, "lev", a, b, np.zeros((n + 1, k + 1), np.int32, order="F"))
+        same_call(m, "lev", a, b, np.zeros((n + 1, 2 * k + 2), np.int32)[:, ::2])
+        same_call(m, "lev", a, b, np.zeros((n + 1, k + 4), np.int32)[:, 3:])
+        same_call(m, "lev", a[::-1], b, np.zeros((n + 1, k + 1), np.int32))
+
+
+def test_running_recurrence(recur):
+    m, flags = recur
+    base = np.random.default_rng(2).random((4, 9))
+    for x in [base, np.asfortranarray(base), base[:, ::-1], np.random.default_rng(3).random((4, 18))[:, ::2]]:
+        for r, n in [(0, 9), (3, 5), (-1, 9), (2, 1)]:
+            same_call(m, "running", x, r, n)
+    # a negative square root raises at its column, after the earlier columns were written
+    x = base.copy()
+    x[1, 6] = -4.0
+    same_call(m, "running", x, 1, 9)
+    x[1, 6] = math.nan
+    same_call(m, "running", x, 1, 9)
+    x[1, 6] = -0.0
+    same_call(m, "running", x, 1, 9)
+    if not flags:
+        same_call(m, "running", base, 4, 9)   # row out of range
+        same_call(m, "running", base, 0, 10)  # column out of range at the last iteration
