@@ -100,6 +100,18 @@ typedef struct PureFn PureFn;
 const PureFn *pure_callee(Lower *L, int gi);
 Node *const *pure_checks(const PureFn *pf, int *n);
 
+/* lower_layout.c: the layout-specialized third copy of a versioned loop */
+typedef struct LoopLayout {
+  int64_t *k;   /* per parameter: the row width K specialized for, or 0 */
+  bool *unit;   /* per parameter: last-axis stride 1 specialized for */
+  int nparams;
+  int n;        /* parameters specialized */
+} LoopLayout;
+bool loop_layout_plan(Fn *F, Node *forn, LoopLayout *out);
+LLVMValueRef loop_layout_guard(Fn *F, const LoopLayout *lay);  /* i1: the strides hold */
+void loop_layout_enter(Fn *F, const LoopLayout *lay, ArrView *saved); /* constant strides */
+void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved);
+
 /* lower.c */
 LLVMBasicBlockRef fn_block(Fn *F, const char *name);
 void fn_position(Fn *F, LLVMBasicBlockRef bb);
