@@ -1,9 +1,11 @@
 """Builds and loads every system that runs the kernels.
 
-Each loader returns a System: a namespace of callables with kernels.py's
-signatures (or None with a note saying why it is skipped) plus its build
-facts.  A loader never raises: a missing tool or a failed build becomes a
-printed note and an empty column.
+The kernels come in two groups (GROUPS below): "public", the 17 kernels of
+kernels.py that SPEC §5 is about, and "extra", kernels_extra.py.  Each
+loader takes a group and returns a System: a namespace of callables with the
+group's Python signatures (or None with a note saying why it is skipped)
+plus its build facts.  A loader never raises: a missing tool or a failed
+build becomes a printed note and an empty column.
 
 Peer builds (Cython, Pythran, C) are cached under out/build/ by a hash of
 their source, flags and tool version, so a rerun costs nothing for them;
@@ -27,6 +29,7 @@ import time
 import types
 
 import specs
+import specs_extra
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEERS = os.path.join(HERE, "peers")
@@ -47,6 +50,28 @@ class System:
 
     def fn(self, name):
         return getattr(self.ns, name, None) if self.ns is not None else None
+
+
+class Group:
+    """One set of kernels: its Python source (bench/STEM.py), its specs
+    module, and the peers' versions of it.  Every generated module and
+    cache directory is named after stem, so the groups never collide."""
+
+    def __init__(self, key, stem, spec, c_calls, pythran_exports, numpy):
+        self.key = key
+        self.stem = stem                    # "kernels" -> kernels.py, kernels_cy.pyx, kernels.c
+        self.specs = spec
+        self.c_calls = c_calls
+        self.pythran_exports = pythran_exports
+        self.numpy = numpy                  # peers/ file of NumPy versions, or None
+
+    @property
+    def source(self):
+        return os.path.join(HERE, self.stem + ".py")
+
+    def tag(self, what):
+        """A cache / output directory name for this group's build of what."""
+        return what if self.key == "public" else "%s_%s" % (what, self.key)
 
 
 def _load_ext(modname, path):
@@ -119,10 +144,9 @@ def _tool_version(cmd):
 
 
 # ------------------------------------------------------------------ CPython
-def load_cpython(ctx):
-    s = System("cpython", "CPython", "kernels.py as plain Python, NumPy array arguments")
-    spec = importlib.util.spec_from_file_location("kernels_cpython",
-                                                  os.path.join(HERE, "kernels.py"))
+def load_cpython(ctx, group):
+    s = System("cpython", "CPython", "%s.py as plain Python, NumPy array arguments" % group.stem)
+    spec = importlib.util.spec_from_file_location(group.stem + "_cpython", group.source)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     s.ns = mod
@@ -132,13 +156,13 @@ def load_cpython(ctx):
 
 
 # ------------------------------------------------------------------ pyjitc
-def _pyjitc_build(ctx, outdir, extra, repeats):
+def _pyjitc_build(ctx, group, outdir, extra, repeats):
     """Runs `pyjitc build -v` (repeats times); returns (module path, facts) or
     (None, error text)."""
     shutil.rmtree(outdir, ignore_errors=True)
     os.makedirs(outdir)
-    cmd = [ctx.pyjitc, "build", "-v", "--only", ",".join(specs.COMPILED_NAMES),
-           os.path.join(HERE, "kernels.py"), "-o", outdir] + extra
+    cmd = [ctx.pyjitc, "build", "-v", "--only", ",".join(group.specs.COMPILED_NAMES),
+           group.source, "-o", outdir] + extra
     walls = []
     cpus = []
     phases = []
@@ -148,7 +172,7 @@ def _pyjitc_build(ctx, outdir, extra, repeats):
             return None, "exit %d: %s\n%s" % (p.returncode, " ".join(cmd), _tail(p))
         walls.append(dt)
         phases.append(_parse_phases(p.stderr))
-    modname = "kernels"
+    modname = group.stem
     if "--module" in extra:
         modname = extra[extra.index("--module") + 1]
     path = os.path.join(outdir, modname + EXT)
@@ -176,29 +200,29 @@ def _parse_phases(stderr):
     return out
 
 
-def load_pyjitc(ctx, unchecked):
+def load_pyjitc(ctx, group, unchecked):
     if unchecked:
+        modname = group.stem + "_unchecked"
         s = System("pyjitc_unchecked", "pyjitc unchecked",
-                   "pyjitc build --boundscheck=off --overflowcheck=off --module kernels_unchecked")
-        extra = ["--boundscheck=off", "--overflowcheck=off", "--module", "kernels_unchecked"]
-        modname = "kernels_unchecked"
+                   "pyjitc build --boundscheck=off --overflowcheck=off --module " + modname)
+        extra = ["--boundscheck=off", "--overflowcheck=off", "--module", modname]
     else:
         s = System("pyjitc", "pyjitc", "pyjitc build (default safe mode: bounds and overflow checks on)")
         extra = []
-        modname = "kernels"
+        modname = group.stem
     s.exact = True
     if not ctx.pyjitc:
         s.note = "no pyjitc binary (run make first)"
         return s
     s.version = _tool_version([ctx.pyjitc, "--version"]) or "?"
-    outdir = os.path.join(ctx.build_dir, "pyjitc_" + ("unchecked" if unchecked else "safe"))
-    path, facts = _pyjitc_build(ctx, outdir, extra, ctx.build_repeats)
+    outdir = os.path.join(ctx.build_dir, group.tag("pyjitc") + ("_unchecked" if unchecked else "_safe"))
+    path, facts = _pyjitc_build(ctx, group, outdir, extra, ctx.build_repeats)
     if path is None:
         s.note = "pyjitc build failed: " + facts
         return s
     s.build = facts
     try:
-        # the module runs kernels.py's own code at import: it needs jtypes
+        # the module runs the group's own Python code at import: it needs jtypes
         if HERE not in sys.path:
             sys.path.insert(0, HERE)
         s.ns = _load_ext(modname, path)
@@ -209,11 +233,14 @@ def load_pyjitc(ctx, unchecked):
 
 
 # ------------------------------------------------------------------ NumPy
-def load_numpy(ctx):
+def load_numpy(ctx, group):
     s = System("numpy", "NumPy", "peers/kernels_np.py: whole-array NumPy where a natural form exists")
     import numpy
     s.version = numpy.__version__
-    spec = importlib.util.spec_from_file_location("kernels_np", os.path.join(PEERS, "kernels_np.py"))
+    if group.numpy is None:
+        s.note = "no NumPy versions of the %s kernels" % group.key
+        return s
+    spec = importlib.util.spec_from_file_location(group.numpy[:-3], os.path.join(PEERS, group.numpy))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     s.ns = mod
@@ -221,8 +248,9 @@ def load_numpy(ctx):
 
 
 # ------------------------------------------------------------------ Numba
-def load_numba(ctx, cpython_mod):
-    s = System("numba", "Numba", "numba.njit (defaults: no fastmath) of kernels.py's own code objects")
+def load_numba(ctx, group, cpython_mod):
+    s = System("numba", "Numba", "numba.njit (defaults: no fastmath) of %s.py's own code objects"
+               % group.stem)
     try:
         import numba
     except ImportError:
@@ -234,7 +262,7 @@ def load_numba(ctx, cpython_mod):
     # dispatcher, so helper calls and recursion compile as native calls.
     g = {"math": math, "__builtins__": __builtins__}
     ns = types.SimpleNamespace()
-    for name in specs.COMPILED_NAMES:
+    for name in group.specs.COMPILED_NAMES:
         f = getattr(cpython_mod, name)
         clone = types.FunctionType(f.__code__, g, name, f.__defaults__, f.__closure__)
         g[name] = numba.njit(clone)
@@ -245,8 +273,9 @@ def load_numba(ctx, cpython_mod):
 
 
 # ------------------------------------------------------------------ Cython
-def load_cython(ctx):
-    s = System("cython", "Cython", "peers/kernels_cy.pyx (typed memoryviews), gcc -O3 -march=native")
+def load_cython(ctx, group):
+    modname = group.stem + "_cy"
+    s = System("cython", "Cython", "peers/%s.pyx (typed memoryviews), gcc -O3 -march=native" % modname)
     try:
         import Cython
     except ImportError:
@@ -254,13 +283,13 @@ def load_cython(ctx):
         return s
     s.version = Cython.__version__
     inc = sysconfig.get_paths()["include"]
-    pyx = os.path.join(PEERS, "kernels_cy.pyx")
+    pyx = os.path.join(PEERS, modname + ".pyx")
     cflags = NATIVE + ["-fPIC", "-shared", "-fno-strict-aliasing", "-DNDEBUG", "-I" + inc]
-    d, facts = _cached_dir(ctx, "cython", [_read(pyx), cflags, s.version,
-                                           _tool_version(["gcc", "--version"])])
-    so = os.path.join(d, "kernels_cy" + EXT)
+    d, facts = _cached_dir(ctx, group.tag("cython"), [_read(pyx), cflags, s.version,
+                                                      _tool_version(["gcc", "--version"])])
+    so = os.path.join(d, modname + EXT)
     if facts is None:
-        csrc = os.path.join(d, "kernels_cy.c")
+        csrc = os.path.join(d, modname + ".c")
         ctx.log("   building Cython module (cython + gcc)...")
         p, t1 = _run([sys.executable, "-m", "cython", "-3", pyx, "-o", csrc])
         if p.returncode != 0:
@@ -274,7 +303,7 @@ def load_cython(ctx):
         _record(d, facts)
     s.build = facts
     try:
-        s.ns = _load_ext("kernels_cy", so)
+        s.ns = _load_ext(modname, so)
     except Exception as e:  # noqa: BLE001
         s.note = "import failed: %s" % e
     return s
@@ -303,10 +332,27 @@ PYTHRAN_EXPORTS = {
 }
 
 
-def pythran_source():
-    """kernels.py without the jtypes import and the annotations (Pythran
-    types come from the export lines), so the bodies are kernels.py's."""
-    with open(os.path.join(HERE, "kernels.py")) as f:
+PYTHRAN_EXPORTS_EXTRA = {
+    "conv1d": "float64[:], float64[:], float64[:]",
+    "horner": "float64[:], float64[:], float64[:]",
+    "running_max": "float64[:], float64[:]",
+    "box_blur_u8": "uint8[:,:], uint8[:,:]",
+    "mean_var_f32": "float32[:]",
+    "trapezoid": "float, float, int",
+    "logistic_map": "float64[:], float64[:], int",
+    "gcd_pairs": "int64[:], int64[:], int64[:]",
+    "insertion_sort_rows": "int32[:,:]",
+    "heat_f32": "float32[:,:], float32[:,:], int, float",
+    "bincount": "int64[:], int64[:]",
+    "dot_strided": "float64[::], float64[::]",      # [::] accepts strided views
+}
+
+
+def pythran_source(group):
+    """The group's Python source without the jtypes import and the
+    annotations (Pythran types come from the export lines), so the bodies
+    are the Python ones."""
+    with open(group.source) as f:
         tree = ast.parse(f.read())
     keep = []
     for node in tree.body:
@@ -318,29 +364,31 @@ def pythran_source():
                 a.annotation = None
         keep.append(node)
     tree.body = keep
-    head = ["#pythran export %s(%s)" % kv for kv in PYTHRAN_EXPORTS.items()]
+    head = ["#pythran export %s(%s)" % kv for kv in group.pythran_exports.items()]
     return "\n".join(head) + "\n" + ast.unparse(tree) + "\n"
 
 
-def load_pythran(ctx):
-    s = System("pythran", "Pythran", "kernels.py without annotations, pythran -O3 -march=native")
+def load_pythran(ctx, group):
+    modname = group.stem + "_pythran"
+    s = System("pythran", "Pythran", "%s.py without annotations, pythran -O3 -march=native"
+               % group.stem)
     try:
         import pythran
     except ImportError:
         s.note = "pythran not installed (make bench-deps)"
         return s
     s.version = pythran.__version__
-    src = pythran_source()
-    d, facts = _cached_dir(ctx, "pythran", [src, NATIVE, s.version])
-    so = os.path.join(d, "kernels_pythran" + EXT)
+    src = pythran_source(group)
+    d, facts = _cached_dir(ctx, group.tag("pythran"), [src, NATIVE, s.version])
+    so = os.path.join(d, modname + EXT)
     if facts is None:
-        with open(os.path.join(d, "kernels_pythran.py"), "w") as f:
+        with open(os.path.join(d, modname + ".py"), "w") as f:
             f.write(src)
         ctx.log("   building Pythran module (slow: ~20-60 s, cached afterwards)...")
         p, t = _run([sys.executable, "-m", "pythran.run", "-O3", "-march=native",
-                     "kernels_pythran.py", "-o", so], cwd=d)
+                     modname + ".py", "-o", so], cwd=d)
         if p.returncode != 0:
-            p, t = _run(["pythran", "-O3", "-march=native", "kernels_pythran.py", "-o", so], cwd=d)
+            p, t = _run(["pythran", "-O3", "-march=native", modname + ".py", "-o", so], cwd=d)
         if p.returncode != 0:
             s.note = "pythran build failed: " + _tail(p)
             return s
@@ -348,7 +396,7 @@ def load_pythran(ctx):
         _record(d, facts)
     s.build = facts
     try:
-        s.ns = _load_ext("kernels_pythran", so)
+        s.ns = _load_ext(modname, so)
     except Exception as e:  # noqa: BLE001
         s.note = "import failed: %s" % e
     return s
@@ -357,6 +405,7 @@ def load_pythran(ctx):
 # ------------------------------------------------------------------ C
 # How kernels.py's arguments map to the C functions' parameters:
 #   pN = data pointer of argument N, rN = its shape[0], cN = its shape[1],
+#   sN = its element stride (strides[0] / itemsize),
 #   iN / dN = argument N itself as int64 / double.
 # Result type: i (int64), d (double) or None.
 C_CALLS = {
@@ -381,9 +430,25 @@ C_CALLS = {
 }
 
 
-def _c_function(lib, name, ctypes):
-    """A Python callable with kernels.py's signature around the C function."""
-    res, plan = C_CALLS[name]
+C_CALLS_EXTRA = {
+    "conv1d": (None, "p0 r0 p1 r1 p2"),
+    "horner": (None, "p0 r0 p1 r1 p2"),
+    "running_max": ("i", "p0 r0 p1"),
+    "box_blur_u8": (None, "p0 r0 c0 p1"),
+    "mean_var_f32": ("d", "p0 r0"),
+    "trapezoid": ("d", "d0 d1 i2"),
+    "logistic_map": (None, "p0 p1 r1 i2"),
+    "gcd_pairs": ("i", "p0 r0 p1 p2"),
+    "insertion_sort_rows": (None, "p0 r0 c0"),
+    "heat_f32": ("d", "p0 p1 r0 c0 i2 d3"),
+    "bincount": ("i", "p0 r0 p1 r1"),
+    "dot_strided": ("d", "p0 r0 s0 p1 s1"),
+}
+
+
+def _c_function(lib, name, calls, ctypes):
+    """A Python callable with the Python kernel's signature around the C function."""
+    res, plan = calls[name]
     cfn = getattr(lib, name)
     cfn.restype = {"i": ctypes.c_int64, "d": ctypes.c_double, None: None}[res]
     steps = [(tok[0], int(tok[1:])) for tok in plan.split()]
@@ -402,25 +467,28 @@ def _c_function(lib, name, ctypes):
                 cargs.append(a.shape[0])
             elif kind == "c":
                 cargs.append(a.shape[1])
+            elif kind == "s":
+                cargs.append(a.strides[0] // a.itemsize)
             else:
                 cargs.append(a)
         return cfn(*cargs)
     return call
 
 
-def load_c(ctx):
+def load_c(ctx, group):
     import ctypes
-    s = System("c", "C", "peers/kernels.c, gcc -O3 -march=native -ffp-contract=off, via ctypes")
+    s = System("c", "C", "peers/%s.c, gcc -O3 -march=native -ffp-contract=off, via ctypes"
+               % group.stem)
     gcc = shutil.which("gcc")
     if not gcc:
         s.note = "gcc not found"
         return s
     s.version = _tool_version([gcc, "--version"])
     s.exact = True
-    csrc = os.path.join(PEERS, "kernels.c")
+    csrc = os.path.join(PEERS, group.stem + ".c")
     flags = NATIVE + ["-ffp-contract=off", "-shared", "-fPIC"]
-    d, facts = _cached_dir(ctx, "c", [_read(csrc), flags, s.version])
-    so = os.path.join(d, "kernels_c.so")
+    d, facts = _cached_dir(ctx, group.tag("c"), [_read(csrc), flags, s.version])
+    so = os.path.join(d, group.stem + "_c.so")
     if facts is None:
         p, t = _run([gcc] + flags + [csrc, "-o", so, "-lm"])
         if p.returncode != 0:
@@ -431,8 +499,13 @@ def load_c(ctx):
     s.build = facts
     lib = ctypes.CDLL(so)
     ns = types.SimpleNamespace(lib=lib)
-    for name in C_CALLS:
-        setattr(ns, name, _c_function(lib, name, ctypes))
+    for name in group.c_calls:
+        setattr(ns, name, _c_function(lib, name, group.c_calls, ctypes))
     s.ns = ns
     s.note = "called through ctypes (about 1 us per call, included in its times)"
     return s
+
+
+PUBLIC = Group("public", "kernels", specs, C_CALLS, PYTHRAN_EXPORTS, "kernels_np.py")
+EXTRA = Group("extra", "kernels_extra", specs_extra, C_CALLS_EXTRA, PYTHRAN_EXPORTS_EXTRA, None)
+GROUPS = [PUBLIC, EXTRA]

@@ -38,16 +38,22 @@ def geomean(v):
 
 
 class View:
-    """Convenience accessors over the results dict."""
+    """Convenience accessors over the results dict: the public kernels, or
+    with group="extra" the kernels of kernels_extra.py (data["groups"])."""
 
-    def __init__(self, data):
+    def __init__(self, data, group=None):
         self.d = data
-        self.kernels = data["kernel_order"]
-        self.order = [k for k in data["order"] if k in data["systems"]]
-        self.sys = data["systems"]
+        g = data["groups"][group] if group else data
+        self.group = group
+        self.kernels = g["kernel_order"]
+        self.results = g["kernels"]
+        self.sys = g["systems"]
+        self.order = [k for k in data["order"] if k in self.sys]
+        if group:   # no NumPy versions of the extra kernels: drop the empty column
+            self.order = [k for k in self.order if k != "numpy" or self.sys[k]["loaded"]]
 
     def entry(self, k, s):
-        return self.d["kernels"].get(k, {}).get(s, {"status": "skipped"})
+        return self.results.get(k, {}).get(s, {"status": "skipped"})
 
     def t(self, k, s, need_ok=False):
         e = self.entry(k, s)
@@ -101,25 +107,31 @@ class View:
         return self.sys.get(s, {}).get("loaded", False)
 
 
+def _vs_best_peer(v):
+    """(measured text, any kernel slower) for "pyjitc unchecked at least as
+    fast as the fastest peer" over v's kernels."""
+    worse, ties = [], []
+    for k in v.kernels:
+        r = v.vs_best(k, "pyjitc_unchecked")
+        if r is None or r > TIE:
+            worse.append("%s %s" % (k, fmt_ratio(r) + "x" if r else "(no result)"))
+        elif r > 1.0:
+            ties.append("%s %.3fx" % (k, r))
+    text = "%d of %d kernels slower by more than %d%%%s%s" % (
+        len(worse), len(v.kernels), round((TIE - 1) * 100),
+        (": " + ", ".join(worse)) if worse else "",
+        ("; ties (within %d%%): %s" % (round((TIE - 1) * 100), ", ".join(ties))) if ties else "")
+    return text, bool(worse)
+
+
 def targets(v):
     """[(target, measured, verdict)] for SPEC §5."""
     rows = []
     d = v.d
     if v.loaded("pyjitc_unchecked"):
-        worse, ties = [], []
-        for k in v.kernels:
-            r = v.vs_best(k, "pyjitc_unchecked")
-            if r is None or r > TIE:
-                worse.append("%s %s" % (k, fmt_ratio(r) + "x" if r else "(no result)"))
-            elif r > 1.0:
-                ties.append("%s %.3fx" % (k, r))
+        text, worse = _vs_best_peer(v)
         rows.append(("unchecked: every kernel at least as fast as the fastest of Numba/Cython/Pythran",
-                     "%d of %d kernels slower by more than %d%%%s%s" % (
-                         len(worse), len(v.kernels), round((TIE - 1) * 100),
-                         (": " + ", ".join(worse)) if worse else "",
-                         ("; ties (within %d%%): %s" % (round((TIE - 1) * 100), ", ".join(ties)))
-                         if ties else ""),
-                     "met" if not worse else "NOT MET"))
+                     text, "met" if not worse else "NOT MET"))
         g = geomean([v.ratio(k, "pyjitc_unchecked", "c") for k in v.kernels])
         g2 = geomean([v.ratio(k, "pyjitc_unchecked", "c") for k in v.kernels if k != FOLDED])
         rows.append(("unchecked: geomean time ≤ C (gcc -O3 -march=native -ffp-contract=off)",
@@ -161,6 +173,33 @@ def targets(v):
     return rows
 
 
+def extra_summary(v):
+    """[(figure, measured)] for the extra group: the same comparisons as the
+    SPEC §5 rows, without verdicts (SPEC §5 is about the public kernels)."""
+    rows = []
+    if v.loaded("pyjitc_unchecked"):
+        text, _ = _vs_best_peer(v)
+        rows.append(("unchecked vs the fastest of Numba/Cython/Pythran", text))
+        g = geomean([v.ratio(k, "pyjitc_unchecked", "c") for k in v.kernels])
+        rows.append(("unchecked: geomean time / C", "%sx" % fmt_ratio(g) if g else "-"))
+        g = geomean([v.vs_best(k, "pyjitc_unchecked") for k in v.kernels])
+        rows.append(("unchecked: geomean time / best peer", "%sx" % fmt_ratio(g) if g else "-"))
+    if v.loaded("pyjitc") and v.loaded("pyjitc_unchecked"):
+        rs = [v.ratio(k, "pyjitc", "pyjitc_unchecked") for k in v.kernels]
+        g = geomean(rs)
+        worst = max(((r, k) for r, k in zip(rs, v.kernels) if r), default=(None, None))
+        rows.append(("safe: geomean time / unchecked", "%sx" % fmt_ratio(g) if g else "-"))
+        rows.append(("safe: worst kernel / unchecked",
+                     "%sx (%s)" % (fmt_ratio(worst[0]), worst[1]) if worst[0] else "-"))
+        g = geomean([v.vs_best(k, "pyjitc") for k in v.kernels])
+        rows.append(("safe: geomean time / best peer", "%sx" % fmt_ratio(g) if g else "-"))
+    b = v.sys.get("pyjitc", {}).get("build", {})
+    if b.get("wall_s") is not None:
+        rows.append(("build of the extra module (safe)", "%.2f s CPU; %.2f s wall (median)" % (
+            b.get("cpu_s") or 0.0, b["wall_s"])))
+    return rows
+
+
 def _verdict(value, limit):
     return "met" if value is not None and value <= limit else "NOT MET"
 
@@ -184,7 +223,7 @@ def pyjitc_rows(v):
                      fmt_ratio(v.ratio(k, "pyjitc", "pyjitc_unchecked"))])
     for label, ks in (("**geomean**", v.kernels),
                       ("geomean without %s" % FOLDED, [k for k in v.kernels if k != FOLDED])):
-        if not ks or (ks != v.kernels and len(ks) == len(v.kernels)):
+        if not ks or (label != "**geomean**" and FOLDED not in v.kernels):
             continue
         g = lambda f: fmt_ratio(geomean([f(k) for k in ks]))  # noqa: E731
         rows.append([label,
@@ -309,7 +348,49 @@ def markdown(d):
     if firsts:
         L.append("- Numba first calls (compile included): " + ", ".join(firsts))
     L.append("")
+    if "extra" in d.get("groups", {}):
+        L.extend(extra_markdown(d))
     return "\n".join(L)
+
+
+def extra_markdown(d):
+    """§10: the kernels of kernels_extra.py, written for this benchmark and
+    not part of the SPEC §5 targets above."""
+    v = View(d, "extra")
+    L = ["## 10. Extra kernels (bench/kernels_extra.py; not part of the SPEC §5 targets)", ""]
+    L.append("Kernels written for this benchmark, in shapes the 17 do not have; C and "
+             "Cython versions in bench/peers/kernels_extra.c and kernels_extra_cy.pyx, "
+             "Numba and Pythran from the Python source. Same method, columns and marks as "
+             "above.")
+    L.append("")
+    L.append("### 10.1 Summary")
+    L.append("")
+    L.append(_table(["figure", "measured"], [list(r) for r in extra_summary(v)], ["---", "---"]))
+    L.append("")
+    L.append("### 10.2 Time per call")
+    L.append("")
+    L.append(_table(["kernel"] + [v.sys[s]["label"] for s in v.order],
+                    [[k] + [v.cell(k, s) for s in v.order] for k in v.kernels]))
+    L.append("")
+    if v.loaded("pyjitc") or v.loaded("pyjitc_unchecked"):
+        L.append("### 10.3 pyjitc ratios (time ratios: < 1 means pyjitc is faster)")
+        L.append("")
+        L.append(_table(PYJITC_HEAD, pyjitc_rows(v)))
+        L.append("")
+    L.append("### 10.4 Every system against C (time / C time)")
+    L.append("")
+    head, rows = vs_c_rows(v)
+    L.append(_table(["kernel"] + head, rows))
+    L.append("")
+    L.append("### 10.5 Result checks and notes")
+    L.append("")
+    L.extend(check_lines(v))
+    for s in v.order:
+        info = v.sys[s]
+        if info["note"] and not info["loaded"]:
+            L.append("- %s skipped: %s" % (info["label"], info["note"].splitlines()[0][:300]))
+    L.append("")
+    return L
 
 
 def build_rows(d):
@@ -413,6 +494,8 @@ def console(d):
     lines.append("")
     for t, m, verdict in targets(v):
         lines.append("[%s] %s: %s" % (verdict, t, m))
+    if "extra" in d.get("groups", {}):
+        lines.extend(extra_console(d))
     for c in d["call_overhead"]:
         if "net_ns" in c:
             lines.append("call %-38s %6.1f ns (net %5.1f)" % (c["callee"], c["gross_ns"], c["net_ns"]))
@@ -421,16 +504,40 @@ def console(d):
     return "\n".join(lines)
 
 
-def chart(d, path):
-    """Log-scale bar chart of time / C time per kernel and system.
-    Returns True, or a string saying why there is no chart."""
+def extra_console(d):
+    v = View(d, "extra")
+    lines = ["", "extra kernels (bench/kernels_extra.py):"]
+    w = 11
+    lines.append("%-20s" % "time/call" + "".join("%*s" % (w + 1, v.sys[s]["label"][:w])
+                                                 for s in v.order))
+    for k in v.kernels:
+        lines.append("%-20s" % k + "".join("%*s" % (w + 1, v.cell(k, s)) for s in v.order))
+    if v.loaded("pyjitc") or v.loaded("pyjitc_unchecked"):
+        lines.append("")
+        short = ["kernel", "safe/C", "unch/C", "safe/best", "unch/best", "best peer", "safe/unch"]
+        lines.append("%-20s" % short[0] + "".join("%11s" % h for h in short[1:]))
+        for r in pyjitc_rows(v):
+            parts = r[6].split(" ")
+            best, peer = parts[0], (parts[1].strip("()") if len(parts) > 1 else "")
+            cells = [r[3], r[4], r[5], best, peer, r[7]]
+            lines.append("%-20s" % r[0].strip("*") + "".join("%11s" % c for c in cells))
+    lines.append("")
+    for t, m in extra_summary(v):
+        lines.append("[extra] %s: %s" % (t, m))
+    return lines
+
+
+def chart(d, path, group=None):
+    """Log-scale bar chart of time / C time per kernel and system (of the
+    public kernels, or of group's).  Returns True, or a string saying why
+    there is no chart."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
         return "matplotlib not installed (make bench-deps)"
-    v = View(d)
+    v = View(d, group)
     cols = [s for s in v.order if s not in ("c", "cpython") and v.loaded(s)]
     if not v.loaded("c") or not cols:
         return "no C column to normalize by"
@@ -456,8 +563,8 @@ def chart(d, path):
     ax.set_xticks(range(len(kernels)))
     ax.set_xticklabels(kernels, rotation=40, ha="right")
     ax.set_ylabel("time / C time (log; below 1 = faster than C)")
-    ax.set_title("pyjitc bench%s: time per call relative to gcc -O3 -march=native -ffp-contract=off"
-                 % (" (QUICK)" if d["quick"] else ""))
+    ax.set_title("pyjitc bench%s%s: time per call relative to gcc -O3 -march=native -ffp-contract=off"
+                 % (", extra kernels" if group else "", " (QUICK)" if d["quick"] else ""))
     ax.legend(fontsize=8, ncol=3)
     ax.grid(axis="y", which="both", alpha=0.3)
     fig.tight_layout()

@@ -1,9 +1,12 @@
-"""`make bench`: times kernels.py's 17 kernels under CPython, pyjitc (safe and
+"""`make bench`: times kernels.py's 17 kernels (the "public" group) and
+kernels_extra.py's (the "extra" group) under CPython, pyjitc (safe and
 unchecked) and the installed peers, checks every result against CPython's,
 measures pyjitc's build time, call overhead, start-up and @native cache, and
-writes out/RESULTS.md, out/results.json and out/bench.png.
+writes out/RESULTS.md, out/results.json, out/bench.png and out/bench_extra.png.
 
 usage: python3 bench/run.py [--quick] [--only KERNEL,...] [--out DIR]
+(--only picks kernels of either group; the extra group is built and loaded
+only when one of its kernels is selected or no --only is given.)
 Environment: PYJITC = the compiler binary (default: build/pyjitc of this tree).
 """
 
@@ -31,6 +34,7 @@ import overheads  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import specs  # noqa: E402
+import specs_extra  # noqa: E402
 import timing  # noqa: E402
 
 # column order of every table
@@ -81,20 +85,21 @@ def policy_for(quick):
     return policy
 
 
-def load_systems(ctx):
+def load_systems(ctx, group):
+    g = group
     loaders = [
-        ("CPython", lambda: peers.load_cpython(ctx)),
-        ("NumPy", lambda: peers.load_numpy(ctx)),
-        ("Numba", lambda: peers.load_numba(ctx, systems["cpython"].ns)),
-        ("Cython", lambda: peers.load_cython(ctx)),
-        ("Pythran", lambda: peers.load_pythran(ctx)),
-        ("C", lambda: peers.load_c(ctx)),
-        ("pyjitc (safe)", lambda: peers.load_pyjitc(ctx, unchecked=False)),
-        ("pyjitc (unchecked)", lambda: peers.load_pyjitc(ctx, unchecked=True)),
+        ("CPython", lambda: peers.load_cpython(ctx, g)),
+        ("NumPy", lambda: peers.load_numpy(ctx, g)),
+        ("Numba", lambda: peers.load_numba(ctx, g, systems["cpython"].ns)),
+        ("Cython", lambda: peers.load_cython(ctx, g)),
+        ("Pythran", lambda: peers.load_pythran(ctx, g)),
+        ("C", lambda: peers.load_c(ctx, g)),
+        ("pyjitc (safe)", lambda: peers.load_pyjitc(ctx, g, unchecked=False)),
+        ("pyjitc (unchecked)", lambda: peers.load_pyjitc(ctx, g, unchecked=True)),
     ]
     systems = {}
     for label, load in loaders:
-        ctx.log("loading %s" % label)
+        ctx.log("loading %s (%s kernels)" % (label, g.key))
         try:
             s = load()
         except Exception as e:  # noqa: BLE001 - a peer must never stop the run
@@ -109,14 +114,14 @@ def load_systems(ctx):
     return systems
 
 
-def run_kernels(ctx, systems, only):
-    pristine = specs.make_arrays(ctx.quick)
-    ref_sys = systems["cpython"]
+def run_kernels(ctx, systems, group, only):
+    gs = group.specs
+    pristine = gs.make_arrays(ctx.quick)
     policy = policy_for(ctx.quick)
     results = {}
-    kernels = [(k, a) for k, a in specs.KERNELS if not only or k in only]
+    kernels = [(k, a) for k, a in gs.KERNELS if not only or k in only]
     for n, (kname, argspec) in enumerate(kernels, 1):
-        argspec = specs.resolve(argspec, ctx.quick)
+        argspec = gs.resolve(argspec, ctx.quick)
         runners = []
         row = {}
         for key in ORDER:
@@ -166,6 +171,12 @@ def run_kernels(ctx, systems, only):
         results[kname] = row
         ctx.log("[%2d/%d] %-15s %s" % (n, len(kernels), kname, ", ".join(cells)))
     return results
+
+
+def describe_systems(systems):
+    return {k: {"label": s.label, "describe": s.describe, "note": s.note,
+                "exact": s.exact, "build": s.build, "loaded": s.ns is not None}
+            for k, s in systems.items()}
 
 
 def _jsonable(v):
@@ -220,6 +231,8 @@ def write_reports(data, out):
     with open(os.path.join(out, "RESULTS.md"), "w") as f:
         f.write(report.markdown(data))
     png = report.chart(data, os.path.join(out, "bench.png"))
+    if "extra" in data.get("groups", {}):
+        report.chart(data, os.path.join(out, "bench_extra.png"), group="extra")
     print()
     print(report.console(data))
     return png
@@ -242,7 +255,7 @@ def main():
                     help="rewrite RESULTS.md and bench.png from OUT/results.json, measure nothing")
     args = ap.parse_args()
     only = [k for k in args.only.split(",") if k]
-    bad = [k for k in only if k not in specs.KERNEL_NAMES]
+    bad = [k for k in only if k not in specs.KERNEL_NAMES + specs_extra.KERNEL_NAMES]
     if bad:
         ap.error("unknown kernel(s): %s" % ", ".join(bad))
     if args.report_only:
@@ -251,10 +264,23 @@ def main():
     ctx = Ctx(args)
     ctx.log("pyjitc bench (%s sizes); output in %s" % ("quick" if ctx.quick else "full", ctx.out))
     load_before = loadavg()
-    systems = load_systems(ctx)
+    # the public group is always loaded: the overhead figures use its module
+    systems = load_systems(ctx, peers.PUBLIC)
+    extra = None
+    if not only or any(k in specs_extra.KERNEL_NAMES for k in only):
+        extra = load_systems(ctx, peers.EXTRA)
 
-    ctx.log("timing %d kernels, systems interleaved" % (len(only) or len(specs.KERNELS)))
-    results = run_kernels(ctx, systems, only)
+    n_pub = len([k for k in specs.KERNEL_NAMES if not only or k in only])
+    ctx.log("timing %d public kernels, systems interleaved" % n_pub)
+    results = run_kernels(ctx, systems, peers.PUBLIC, only)
+    groups = {}
+    if extra is not None:
+        ctx.log("timing the extra kernels (bench/kernels_extra.py)")
+        res_x = run_kernels(ctx, extra, peers.EXTRA, only)
+        groups["extra"] = {
+            "kernels": res_x,
+            "kernel_order": [k for k in specs_extra.KERNEL_NAMES if k in res_x],
+            "systems": describe_systems(extra)}
 
     ctx.log("call overhead (timeit)")
     number, repeat = (200_000, 3) if ctx.quick else (1_000_000, 5)
@@ -276,10 +302,9 @@ def main():
     data = {
         "when": time.strftime("%Y-%m-%d %H:%M"), "quick": ctx.quick, "git": git_rev(),
         "order": ORDER, "versions": versions(systems),
-        "systems": {k: {"label": s.label, "describe": s.describe, "note": s.note,
-                        "exact": s.exact, "build": s.build, "loaded": s.ns is not None}
-                    for k, s in systems.items()},
+        "systems": describe_systems(systems),
         "kernels": results, "kernel_order": [k for k in specs.KERNEL_NAMES if k in results],
+        "groups": groups,
         "call_overhead": calls, "startup": start, "native": native,
         "loadavg_before": load_before, "loadavg_after": loadavg(),
         "wall_s": time.perf_counter() - ctx.t0,

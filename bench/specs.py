@@ -9,6 +9,7 @@ An argument is one of
   ("s", value)      a scalar, passed as is
   ("in", ARRAY)     an array the kernel only reads
   ("out", ARRAY)    an array the kernel writes; compared against CPython's
+ARRAY is a name of ARRAYS, or NAME::K for the strided view NAME[::K].
 Array arguments are restored from the pristine input before every call, so
 each call does exactly the same work.
 """
@@ -76,31 +77,62 @@ KERNEL_NAMES = [k for k, _ in KERNELS]
 COMPILED_NAMES = HELPERS + KERNEL_NAMES
 
 
-def make_arrays(quick):
-    """The pristine input arrays, by name (NumPy, C-contiguous)."""
+def make_arrays(quick, arrays=None, seed=1000):
+    """The pristine input arrays, by name (NumPy, C-contiguous); arrays
+    defaults to this module's ARRAYS (specs_extra.py passes its own)."""
     import numpy as np
+    arrays = ARRAYS if arrays is None else arrays
     out = {}
-    for i, (name, (full, small, dtype, how)) in enumerate(sorted(ARRAYS.items())):
+    for i, (name, (full, small, dtype, how)) in enumerate(sorted(arrays.items())):
         shape = small if quick else full
-        rng = np.random.default_rng(1000 + i)
-        if how == "zeros":
-            a = np.zeros(shape, dtype)
-        elif how == "uniform":
-            a = rng.random(shape)
-        elif how == "small":
-            a = (rng.random(shape) - 0.5) * 0.1
-        elif how == "mass":
-            a = (0.5 + rng.random(shape)) / shape[0]
-        elif how == "normal":
-            a = rng.normal(0.0, 1.0, shape)
-        elif how == "ints1e6":
-            a = rng.integers(0, 1_000_000, shape)
-        elif how == "ints4":
-            a = rng.integers(0, 4, shape)
-        else:
-            raise ValueError(how)
-        out[name] = np.ascontiguousarray(a, dtype=dtype)
+        rng = np.random.default_rng(seed + i)
+        out[name] = np.ascontiguousarray(_fill(np, rng, how, shape), dtype=dtype)
     return out
+
+
+def _fill(np, rng, how, shape):
+    """The values of one array (converted to its dtype by the caller)."""
+    if how == "zeros":
+        return np.zeros(shape)
+    if how == "uniform":
+        return rng.random(shape)
+    if how == "small":
+        return (rng.random(shape) - 0.5) * 0.1
+    if how == "mass":
+        return (0.5 + rng.random(shape)) / shape[0]
+    if how == "normal":
+        return rng.normal(0.0, 1.0, shape)
+    if how == "ints1e6":
+        return rng.integers(0, 1_000_000, shape)
+    if how == "ints4":
+        return rng.integers(0, 4, shape)
+    if how == "walk":                   # random walk: new maxima now and then
+        return np.cumsum(rng.normal(0.0, 1.0, shape))
+    if how == "sym":                    # uniform in [-1, 1)
+        return 2.0 * rng.random(shape) - 1.0
+    if how == "taps":                   # a smoothing filter: positive, sums to ~1
+        w = 1.0 + rng.random(shape)
+        return w / w.sum()
+    if how == "pixels":
+        return rng.integers(0, 256, shape)
+    if how == "chaos_r":                # logistic-map rates in the chaotic regime
+        return 3.6 + 0.4 * rng.random(shape)
+    if how == "open01":                 # starting points in (0, 1)
+        return 0.05 + 0.9 * rng.random(shape)
+    if how == "ints1e9":
+        return rng.integers(0, 1_000_000_000, shape)
+    if how == "ints1e4":
+        return rng.integers(-10_000, 10_000, shape)
+    if how == "binomial":               # values 0..999, peaked around 300
+        return rng.binomial(999, 0.3, shape)
+    raise ValueError(how)
+
+
+def split_view(val):
+    """An ARRAY name may end in "::K": the argument is then the view
+    array[::K] (a strided, non-contiguous buffer).  Returns (name, K)."""
+    name, sep, step = val.partition("::")
+    return name, int(step) if sep else 1
 
 
 def resolve(argspec, quick):

@@ -15,6 +15,8 @@ import time
 
 import numpy as np
 
+import specs
+
 RTOL = 1e-9      # tolerance for systems that do not promise bit-identical floats
 
 
@@ -31,9 +33,10 @@ class Runner:
             if kind == "s":
                 self.args.append(val)
                 continue
-            live = pristine[val].copy()
-            self.args.append(live)
-            self.resets.append((live, pristine[val]))
+            name, step = specs.split_view(val)
+            live = pristine[name].copy()
+            self.args.append(live[::step] if step != 1 else live)
+            self.resets.append((live, pristine[name]))
             if kind == "out":
                 self.outputs.append((idx, live))
         self.samples = []
