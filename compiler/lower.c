@@ -645,7 +645,9 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   F->proven = lv->subs;
   F->nproven = lv->nsubs;
   LoopLayout lay = {0};
-  if (loop_layout_plan(F, n, &lay)) { /* lower_layout.c: strides as constants */
+  bool fast_nest = F->in_fast_nest;
+  F->in_fast_nest = fast_nest || lv->nest;
+  if (!lv->nest && loop_layout_plan(F, n, &lay)) { /* lower_layout.c: strides as constants */
     LLVMBasicBlockRef lay_bb = fn_block(F, "for.layout"), gen_bb = fn_block(F, "for.fast.any");
     LLVMBuildCondBr(B, loop_layout_guard(F, &lay), lay_bb, gen_bb);
     fn_position(F, lay_bb);
@@ -665,6 +667,7 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
     mark_cold_loop(F, F->backedge);
   else
     maybe_keep_scalar(F, n);
+  F->in_fast_nest = fast_nest;
   F->proven = sp;
   F->nproven = sn;
   fn_position(F, slow_bb);

@@ -80,6 +80,7 @@ typedef struct Fn {
   int nproven;
   bool nsw;                     /* unchecked int + - * may be nsw (proven no overflow) */
   bool nonzero;                 /* divisors are proven non-zero (and // not by -1) */
+  bool in_fast_nest;            /* lowering the fast copy of a versioned nest */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
 } Fn;
 
@@ -89,6 +90,7 @@ typedef struct LoopVersion {
   Plan *p;
   Node *const *subs;
   int nsubs;
+  bool nest;        /* the loop has nested (small constant) loops */
 } LoopVersion;
 bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out);
 LLVMValueRef loop_version_guard(Fn *F, const LoopVersion *v, LLVMValueRef first, LLVMValueRef last,

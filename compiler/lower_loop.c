@@ -17,20 +17,39 @@
  * The same guard covers accumulations `acc += f(i)` (f affine, of one sign):
  * see scan_sums.  Their additions then need no overflow check either.
  *
- * Only loops without nested loops are versioned (they are where the time
- * goes, and it bounds the code growth to one copy per innermost loop). */
+ * Loops without nested loops are versioned (they are where the time goes,
+ * and it bounds the code growth to one copy per innermost loop), and loops
+ * whose nested loops all have small constant ranges (stencils: `for di in
+ * range(-1, 2)`): the guard then covers the whole nest with intervals (see
+ * "intervals"), and LLVM can unroll the small loops and vectorize the
+ * outer one. */
 #include "lower_fn.h"
+
+/* A nested `for v in range(constant...)` loop's variable: v's values over
+ * every such loop of the nest, if it is used nowhere else. */
+typedef struct InnerIV {
+  Symbol *sym;
+  int64_t lo, hi;
+  int loops;        /* how many loops bind it */
+  bool ok;          /* assigned and read only as such a loop's variable */
+} InnerIV;
 
 typedef struct Plan {
   Fn *F;
   Symbol *iv;
   VEC(Symbol *) assigned; /* every name assigned in the body */
-  VEC(Node *) subs;       /* the subscripts the guard covers */
+  VEC(Node *) subs;       /* the subscripts the guard covers (affine) */
+  VEC(Node *) isubs;      /* the subscripts the guard covers (intervals; nests) */
   VEC(Node *) sums;       /* `acc += f(i)` statements the guard covers */
   VEC(Node *) ariths;     /* int arithmetic the guard's intervals cover */
   VEC(Node *) calls;      /* calls of pure callees the guard's intervals cover */
+  VEC(InnerIV) inner;     /* nested small constant loops' variables */
   bool nested;            /* the body has a loop */
+  bool nest_ok;           /* ... and every nested loop is a small constant range */
 } Plan;
+
+/* Nested loops up to this many iterations (LLVM unrolls them fully). */
+#define SMALL_TRIP 16
 
 /* ------------------------------------------------------------- analysis */
 
@@ -46,6 +65,79 @@ static void note_target(Plan *p, Node *t) {
 
 static void scan_stmts(Plan *p, NodeList *l);
 
+/* A compile-time int: a literal, its negation, a module constant. */
+static bool const_int_expr(const Node *e, int64_t *v) {
+  if (e->kind == ND_INT && !e->flags) {
+    *v = e->ival;
+    return true;
+  }
+  if (e->kind == ND_UNARYOP && (e->op == OP_NEG || e->op == OP_POS) && const_int_expr(e->a, v)) {
+    if (e->op == OP_NEG && *v == INT64_MIN)
+      return false;
+    *v = e->op == OP_NEG ? -*v : *v;
+    return true;
+  }
+  if (e->kind == ND_NAME && e->sym && e->sym->kind == SYM_CONST && e->sym->value)
+    return const_int_expr(e->sym->value, v);
+  return false;
+}
+
+static bool const_range(const Node *forn, int64_t *first, int64_t *last) {
+  const Node *it = forn->b;
+  if (!forn->a || forn->a->kind != ND_NAME || !forn->a->sym || !forn->a->ty ||
+      forn->a->ty->kind != TY_I64 || it->kind != ND_CALL || it->builtin != BI_RANGE)
+    return false;
+  int64_t v[3] = {0, 0, 1};
+  int na = it->list.len;
+  for (int i = 0; i < na; i++) {
+    if (!const_int_expr(it->list.data[i], &v[na == 1 ? 1 : i]))
+      return false;
+  }
+  if (na == 1)
+    v[0] = 0;
+  int64_t start = v[0], stop = v[1], step = v[2];
+  /* small literals only: no overflow in what follows */
+  for (int i = 0; i < 3; i++)
+    if (v[i] > (1LL << 40) || v[i] < -(1LL << 40))
+      return false;
+  if (step == 0)
+    return false;
+  int64_t count = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
+                           : (start > stop ? (start - stop - step - 1) / -step : 0);
+  if (count == 0 || count > SMALL_TRIP)
+    return false;
+  int64_t last_v = start + (count - 1) * step;
+  *first = start < last_v ? start : last_v;
+  *last = start < last_v ? last_v : start;
+  return true;
+}
+
+/* A nested loop: a small constant range keeps the nest versionable; its
+ * variable's values join the others of that name.  Its body is scanned as
+ * part of this loop's. */
+static void note_inner_loop(Plan *p, Node *forn) {
+  int64_t lo, hi;
+  if (!const_range(forn, &lo, &hi) || forn->list2.len) {
+    p->nest_ok = false;
+    return;
+  }
+  Symbol *v = forn->a->sym;
+  vec_push(p->F->L->arena, &p->assigned, v);
+  InnerIV *iv = NULL;
+  for (int i = 0; i < p->inner.len; i++)
+    if (p->inner.data[i].sym == v)
+      iv = &p->inner.data[i];
+  if (!iv) {
+    InnerIV fresh = {v, lo, hi, 0, true};
+    vec_push(p->F->L->arena, &p->inner, fresh);
+    iv = &p->inner.data[p->inner.len - 1];
+  }
+  iv->lo = lo < iv->lo ? lo : iv->lo;
+  iv->hi = hi > iv->hi ? hi : iv->hi;
+  iv->loops++;
+  scan_stmts(p, &forn->list);
+}
+
 static void scan_stmt(Plan *p, Node *s) {
   switch (s->kind) {
   case ND_ASSIGN:
@@ -60,8 +152,13 @@ static void scan_stmt(Plan *p, Node *s) {
   case ND_AUGASSIGN:
     note_target(p, s->a);
     return;
-  case ND_FOR: case ND_WHILE:
+  case ND_FOR:
     p->nested = true;
+    note_inner_loop(p, s);
+    return;
+  case ND_WHILE:
+    p->nested = true;
+    p->nest_ok = false;
     return;
   case ND_IF:
     scan_stmts(p, &s->list);
@@ -73,8 +170,52 @@ static void scan_stmt(Plan *p, Node *s) {
 }
 
 static void scan_stmts(Plan *p, NodeList *l) {
-  for (int i = 0; i < l->len && !p->nested; i++)
+  for (int i = 0; i < l->len && (!p->nested || p->nest_ok); i++)
     scan_stmt(p, l->data[i]);
+}
+
+static InnerIV *inner_iv(const Plan *p, const Symbol *s) {
+  for (int i = 0; i < p->inner.len; i++)
+    if (p->inner.data[i].sym == s)
+      return &p->inner.data[i];
+  return NULL;
+}
+
+/* An inner loop variable read outside its loops (its value there may come
+ * from before the loop) is not bound to the loops' range. */
+static void check_iv_reads(Plan *p, Node *n, Symbol **active, int nactive) {
+  if (!n)
+    return;
+  if (n->kind == ND_NAME && n->sym) {
+    InnerIV *iv = inner_iv(p, n->sym);
+    bool inside = false;
+    for (int i = 0; i < nactive && !inside; i++)
+      inside = active[i] == n->sym;
+    if (iv && !inside)
+      iv->ok = false;
+    return;
+  }
+  if (n->kind == ND_FOR) {
+    Symbol *stack[64];
+    int k = nactive < 63 ? nactive : 63;
+    for (int i = 0; i < k; i++)
+      stack[i] = active[i];
+    if (n->a && n->a->kind == ND_NAME)
+      stack[k++] = n->a->sym;
+    check_iv_reads(p, n->b, active, nactive);
+    for (int i = 0; i < n->list.len; i++)
+      check_iv_reads(p, n->list.data[i], stack, k);
+    for (int i = 0; i < n->list2.len; i++)
+      check_iv_reads(p, n->list2.data[i], active, nactive);
+    return;
+  }
+  check_iv_reads(p, n->a, active, nactive);
+  check_iv_reads(p, n->b, active, nactive);
+  check_iv_reads(p, n->c, active, nactive);
+  for (int i = 0; i < n->list.len; i++)
+    check_iv_reads(p, n->list.data[i], active, nactive);
+  for (int i = 0; i < n->list2.len; i++)
+    check_iv_reads(p, n->list2.data[i], active, nactive);
 }
 
 static bool is_assigned(const Plan *p, const Symbol *s) {
@@ -151,6 +292,29 @@ static int affine(const Plan *p, const Node *n) {
   }
 }
 
+typedef struct Binding {
+  const Symbol *sym;
+  bool known;          /* the variable's value has an interval */
+  LLVMValueRef lo, hi; /* NULL during the static analysis */
+} Binding;
+
+/* Where a name's interval comes from: the loop (p: its variable and its
+ * invariants), or a pure callee's body (env: its int parameters, and its
+ * locals as assigned so far; the last binding of a symbol wins). */
+typedef struct Scope {
+  const Plan *p;
+  VEC(Binding) env;
+} Scope;
+
+static const Binding *bound(const Scope *s, const Symbol *sym) {
+  for (int i = s->env.len - 1; i >= 0; i--)
+    if (s->env.data[i].sym == sym)
+      return s->env.data[i].known ? &s->env.data[i] : NULL;
+  return NULL;
+}
+
+static bool ival_ok(const Scope *s, const Node *n);
+
 static void scan_expr(Plan *p, Node *n, bool in_index);
 
 static void scan_list(Plan *p, NodeList *l, bool in_index) {
@@ -170,10 +334,13 @@ static void scan_expr(Plan *p, Node *n, bool in_index) {
   bool covered = false;
   if (n->kind == ND_SUBSCRIPT && invariant_array(p, n->a) &&
       n->list.len == n->a->sym->ty->ndim) {
+    Scope s = {p, {0}};
     bool ok = true;
     for (int k = 0; k < n->list.len && ok; k++)
-      ok = affine(p, n->list.data[k]) != AFF_NO;
-    if (ok)
+      ok = p->nested ? ival_ok(&s, n->list.data[k]) : affine(p, n->list.data[k]) != AFF_NO;
+    if (ok && p->nested)
+      vec_push(p->F->L->arena, &p->isubs, n);
+    else if (ok)
       vec_push(p->F->L->arena, &p->subs, n);
     covered = ok;
   }
@@ -236,27 +403,6 @@ static void scan_sums(Plan *p, NodeList *l) {
 
 enum { CHK_NONE, CHK_OVF, CHK_DIVISOR, CHK_NONZERO, CHK_BAD };
 
-typedef struct Binding {
-  const Symbol *sym;
-  bool known;          /* the variable's value has an interval */
-  LLVMValueRef lo, hi; /* NULL during the static analysis */
-} Binding;
-
-/* Where a name's interval comes from: the loop (p: its variable and its
- * invariants), or a pure callee's body (env: its int parameters, and its
- * locals as assigned so far; the last binding of a symbol wins). */
-typedef struct Scope {
-  const Plan *p;
-  VEC(Binding) env;
-} Scope;
-
-static const Binding *bound(const Scope *s, const Symbol *sym) {
-  for (int i = s->env.len - 1; i >= 0; i--)
-    if (s->env.data[i].sym == sym)
-      return s->env.data[i].known ? &s->env.data[i] : NULL;
-  return NULL;
-}
-
 static bool int_const_node(const Node *n, int64_t *c) {
   if (n && n->kind == ND_INT && !n->flags) {
     *c = n->ival;
@@ -278,7 +424,11 @@ static bool ival_ok(const Scope *s, const Node *n) {
       return false;
     if (n->sym->kind == SYM_CONST)
       return n->sym->value && n->sym->value->kind == ND_INT;
-    return s->p ? affine(s->p, n) != AFF_NO : bound(s, n->sym) != NULL;
+    if (!s->p)
+      return bound(s, n->sym) != NULL;
+    if (inner_iv(s->p, n->sym))
+      return inner_iv(s->p, n->sym)->ok;
+    return affine(s->p, n) != AFF_NO;
   case ND_CAST:
     if (n->ty->kind != TY_I64 || !n->a->ty)
       return false;
@@ -592,6 +742,9 @@ static void ival_eval(IvalEval *e, const Scope *s, Node *n, LLVMValueRef *lo, LL
     } else if (n->sym == s->p->iv) {
       *lo = e->ivlo;
       *hi = e->ivhi;
+    } else if (inner_iv(s->p, n->sym)) {
+      *lo = fn_i64(F, inner_iv(s->p, n->sym)->lo);
+      *hi = fn_i64(F, inner_iv(s->p, n->sym)->hi);
     } else {
       break; /* an invariant */
     }
@@ -684,9 +837,23 @@ static void ival_call(IvalEval *ev, const Scope *loop, Node *n) {
   }
 }
 
+/* Adds to e->ok that every index of a covered subscript is in [0, shape). */
+static void ival_subscript(IvalEval *e, const Scope *s, Node *sub) {
+  Fn *F = e->F;
+  ArrView v;
+  array_view(F, sub->a, &v);
+  for (int k = 0; k < sub->list.len; k++) {
+    LLVMValueRef lo, hi;
+    ival_eval(e, s, sub->list.data[k], &lo, &hi);
+    LLVMValueRef in = LLVMBuildAnd(F->b, LLVMBuildICmp(F->b, LLVMIntSGE, lo, fn_i64(F, 0), ""),
+                                   LLVMBuildICmp(F->b, LLVMIntSLT, hi, v.shape[k], ""), "");
+    e->ok = LLVMBuildAnd(F->b, e->ok, in, "");
+  }
+}
+
 /* i1: every covered arithmetic node and call is check-free in the loop. */
 static LLVMValueRef intervals_ok(Fn *F, const Plan *p, LLVMValueRef first, LLVMValueRef last) {
-  if (!p->ariths.len && !p->calls.len)
+  if (!p->ariths.len && !p->calls.len && !p->isubs.len)
     return fn_bool(F, true);
   IvalEval e = {F, smin(F, first, last), smax(F, first, last), fn_bool(F, false), fn_bool(F, true)};
   Scope s = {p, {0}};
@@ -696,6 +863,8 @@ static LLVMValueRef intervals_ok(Fn *F, const Plan *p, LLVMValueRef first, LLVMV
   }
   for (int i = 0; i < p->calls.len; i++)
     ival_call(&e, &s, p->calls.data[i]);
+  for (int i = 0; i < p->isubs.len; i++)
+    ival_subscript(&e, &s, p->isubs.data[i]);
   return LLVMBuildAnd(F->b, e.ok, LLVMBuildNot(F->b, e.ovf, ""), "");
 }
 
@@ -804,18 +973,29 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out) {
   Node *t = forn->a;
   if (!t || t->kind != ND_NAME || !t->sym || !t->sym->ty || t->sym->ty->kind != TY_I64)
     return false;
+  if (F->in_fast_nest) /* the nest's guard covered what it could */
+    return false;
   Plan p = {0};
   p.F = F;
   p.iv = t->sym;
+  p.nest_ok = true;
   scan_stmts(&p, &forn->list);
-  if (p.nested || is_assigned(&p, p.iv))
+  if ((p.nested && !p.nest_ok) || is_assigned(&p, p.iv) || inner_iv(&p, p.iv))
     return false;
+  for (int i = 0; i < p.inner.len; i++) {
+    InnerIV *iv = &p.inner.data[i];
+    if (count_assigned(&p, iv->sym) != iv->loops)
+      iv->ok = false; /* assigned elsewhere too */
+  }
+  if (p.nested)
+    for (int i = 0; i < forn->list.len; i++)
+      check_iv_reads(&p, forn->list.data[i], NULL, 0);
   scan_list(&p, &forn->list, false);
-  if (F->overflowcheck)
+  if (F->overflowcheck && !p.nested)
     scan_sums(&p, &forn->list);
   /* subscripts that cost nothing anyway (constant non-negative indices
    * with bounds checks off) are not worth a second copy */
-  bool worth = p.sums.len > 0 || p.ariths.len > 0 || p.calls.len > 0;
+  bool worth = p.sums.len > 0 || p.ariths.len > 0 || p.calls.len > 0 || p.isubs.len > 0;
   for (int s = 0; s < p.subs.len && !worth; s++) {
     Node *sub = p.subs.data[s];
     for (int k = 0; k < sub->list.len; k++)
@@ -824,15 +1004,18 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out) {
   }
   if (!worth)
     return false;
+  out->nest = p.nested;
   out->p = ARENA_NEW(F->L->arena, Plan);
   *out->p = p;
   /* the fast copy's proven nodes: subscripts, sums, arithmetic, calls */
-  out->nsubs = p.subs.len + p.sums.len + p.ariths.len + p.calls.len;
+  out->nsubs = p.subs.len + p.isubs.len + p.sums.len + p.ariths.len + p.calls.len;
   Node **all = ARENA_ARRAY(F->L->arena, Node *, out->nsubs + 1);
   int k = 0;
   /* an empty VEC has a NULL data pointer, and memcpy(NULL, 0) is undefined */
   for (int i = 0; i < p.subs.len; i++)
     all[k++] = p.subs.data[i];
+  for (int i = 0; i < p.isubs.len; i++)
+    all[k++] = p.isubs.data[i];
   for (int i = 0; i < p.sums.len; i++)
     all[k++] = p.sums.data[i];
   for (int i = 0; i < p.ariths.len; i++)
