@@ -95,6 +95,8 @@ void fn_cond_br_unlikely(Fn *F, LLVMValueRef bad, LLVMBasicBlockRef bad_bb,
 }
 
 LLVMBasicBlockRef fn_guard(Fn *F, LLVMValueRef bad) {
+  if (F->defer) /* lower_spec.c's whitelist let a raising operation through */
+    die(F->L->bail, "line %d: a check inside a speculated if", F->line);
   LLVMBasicBlockRef bad_bb = fn_block(F, "raise");
   LLVMBasicBlockRef ok_bb = fn_block(F, "ok");
   fn_cond_br_unlikely(F, bad, bad_bb, ok_bb);
@@ -390,8 +392,7 @@ static void lower_augassign(Fn *F, Node *n) {
   die(F->L->bail, "line %d: unsupported augmented assignment target", n->span.line);
 }
 
-static void lower_if(Fn *F, Node *n) {
-  LLVMValueRef c = lower_cond(F, n->a);
+static void lower_if_plain(Fn *F, Node *n, LLVMValueRef c) {
   LLVMBasicBlockRef then_bb = fn_block(F, "then"), else_bb = fn_block(F, "else"),
                     end_bb = fn_block(F, "endif");
   LLVMBuildCondBr(F->b, c, then_bb, else_bb);
@@ -404,6 +405,11 @@ static void lower_if(Fn *F, Node *n) {
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, end_bb);
   fn_position(F, end_bb);
+}
+
+static void lower_if(Fn *F, Node *n) {
+  if (!lower_if_speculated(F, n, lower_if_plain))
+    lower_if_plain(F, n, lower_cond(F, n->a));
 }
 
 /* Runs `body` as a loop body with break -> brk and continue -> cont. */

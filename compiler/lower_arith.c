@@ -62,7 +62,11 @@ static LLVMValueRef checked(Fn *F, const char *intr, LLVMValueRef a, LLVMValueRe
   LLVMValueRef args[] = {a, b};
   LLVMValueRef r = fn_intrinsic(F, intr, &F->L->t_i64, 1, args, 2);
   LLVMValueRef v = LLVMBuildExtractValue(F->b, r, 0, "");
-  fn_check_pjm(F, LLVMBuildExtractValue(F->b, r, 1, ""), PJM_INT_OVERFLOW);
+  LLVMValueRef ovf = LLVMBuildExtractValue(F->b, r, 1, "");
+  if (F->defer) /* a speculated if (lower_spec.c) checks all its steps at once */
+    *F->defer = LLVMBuildOr(F->b, *F->defer, ovf, "");
+  else
+    fn_check_pjm(F, ovf, PJM_INT_OVERFLOW);
   return v;
 }
 
@@ -307,7 +311,145 @@ static Type *operand_type(Fn *F, Op op, const Type *a, const Type *b) {
   return tt_scalar(F, TY_I64);
 }
 
+/* ------------------------------------------- one check for affine chains
+ *
+ * `3 * x + 1`, `2 * (n - k) - 1`: + - * and unary minus, each with a
+ * constant operand, around a single non-constant operand (the leaf).  Every
+ * intermediate value is an affine, hence monotone, function a*v + b of the
+ * leaf's value v, so the values of v for which no step overflows form an
+ * interval, computed here exactly (in 128-bit arithmetic).  One range test
+ * on v then replaces a check per step, and the steps themselves become nsw
+ * arithmetic that LLVM can fold (3*x + 1 is one lea).  The raise is the
+ * same (the only exception the steps can raise is that overflow, on the
+ * same line), and nothing observable happens between the leaf's evaluation
+ * and the first step. */
+
+typedef __int128 i128;
+
+typedef struct Chain {
+  Node *leaf;
+  i128 a, b;   /* the current step's value is a*v + b */
+  i128 lo, hi; /* the leaf values for which no step so far overflows */
+  int steps;
+} Chain;
+
+static i128 floor_div128(i128 x, i128 y) {
+  i128 q = x / y;
+  return (x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q;
+}
+static i128 ceil_div128(i128 x, i128 y) { return -floor_div128(-x, y); }
+
+/* Constrains v so that a*v + b lies in [INT64_MIN, INT64_MAX]; false when
+ * the coefficients grow past what i128 computes exactly. */
+static bool chain_step(Chain *ch) {
+  const i128 lim = (i128)1 << 80, mn = INT64_MIN, mx = INT64_MAX;
+  if (ch->a > lim || ch->a < -lim || ch->b > lim || ch->b < -lim)
+    return false;
+  i128 vlo, vhi;
+  if (ch->a == 0) {
+    bool fits = ch->b >= mn && ch->b <= mx;
+    vlo = fits ? mn : 1;
+    vhi = fits ? mx : 0;
+  } else if (ch->a > 0) {
+    vlo = ceil_div128(mn - ch->b, ch->a);
+    vhi = floor_div128(mx - ch->b, ch->a);
+  } else {
+    vlo = ceil_div128(mx - ch->b, ch->a);
+    vhi = floor_div128(mn - ch->b, ch->a);
+  }
+  if (vlo > ch->lo)
+    ch->lo = vlo;
+  if (vhi < ch->hi)
+    ch->hi = vhi;
+  ch->steps++;
+  return true;
+}
+
+static bool is_i64(const Node *n) { return n && n->ty && n->ty->kind == TY_I64; }
+
+/* Walks n down to the leaf, then applies each step on the way back up. */
+static bool chain_walk(Node *n, Chain *ch) {
+  int64_t c;
+  if (is_i64(n) && n->kind == ND_UNARYOP && n->op == OP_NEG && is_i64(n->a) &&
+      !node_int_const(n->a, &c)) {
+    if (!chain_walk(n->a, ch))
+      return false;
+    ch->a = -ch->a;
+    ch->b = -ch->b;
+    return chain_step(ch);
+  }
+  if (is_i64(n) && n->kind == ND_BINOP && is_i64(n->a) && is_i64(n->b) &&
+      (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL)) {
+    bool ca = node_int_const(n->a, &c), cb = !ca && node_int_const(n->b, &c);
+    if (ca != cb) {
+      if (!chain_walk(ca ? n->b : n->a, ch))
+        return false;
+      if (n->op == OP_MUL) {
+        ch->a *= c;
+        ch->b *= c;
+      } else if (n->op == OP_ADD) {
+        ch->b += c;
+      } else if (cb) { /* chain - c */
+        ch->b -= c;
+      } else { /* c - chain */
+        ch->a = -ch->a;
+        ch->b = c - ch->b;
+      }
+      return chain_step(ch);
+    }
+  }
+  ch->leaf = n;
+  ch->a = 1;
+  ch->b = 0;
+  ch->lo = INT64_MIN;
+  ch->hi = INT64_MAX;
+  return true;
+}
+
+/* The chain's value from the leaf's: every step is proven not to overflow. */
+static LLVMValueRef chain_eval(Fn *F, Node *n, const Chain *ch, LLVMValueRef v) {
+  LLVMBuilderRef B = F->b;
+  int64_t c;
+  if (n == ch->leaf)
+    return v;
+  if (n->kind == ND_UNARYOP)
+    return LLVMBuildNSWSub(B, fn_i64(F, 0), chain_eval(F, n->a, ch, v), "");
+  bool ca = node_int_const(n->a, &c);
+  if (!ca)
+    node_int_const(n->b, &c);
+  LLVMValueRef x = chain_eval(F, ca ? n->b : n->a, ch, v), k = fn_i64(F, c);
+  if (n->op == OP_MUL)
+    return LLVMBuildNSWMul(B, x, k, "");
+  if (n->op == OP_ADD)
+    return LLVMBuildNSWAdd(B, x, k, "");
+  return ca ? LLVMBuildNSWSub(B, k, x, "") : LLVMBuildNSWSub(B, x, k, "");
+}
+
+/* `3 * x + 1` with overflow checks: the leaf, one range test, nsw steps.
+ * NULL when n is not such a chain of at least two steps. */
+static LLVMValueRef lower_chain(Fn *F, Node *n) {
+  Chain ch = {0};
+  if (!F->overflowcheck || !chain_walk(n, &ch) || ch.steps < 2)
+    return NULL;
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef v = convert(F, lower_expr(F, ch.leaf), ch.leaf->ty, tt_scalar(F, TY_I64));
+  LLVMValueRef bad;
+  if (ch.lo > ch.hi) /* every value overflows somewhere */
+    bad = fn_bool(F, true);
+  else /* v outside [lo, hi]: one unsigned compare */
+    bad = LLVMBuildICmp(B, LLVMIntUGT, LLVMBuildSub(B, v, fn_i64(F, (int64_t)ch.lo), ""),
+                        fn_i64(F, (int64_t)((uint64_t)(int64_t)ch.hi - (uint64_t)(int64_t)ch.lo)), "");
+  if (F->defer)
+    *F->defer = LLVMBuildOr(B, *F->defer, bad, "");
+  else
+    fn_check_pjm(F, bad, PJM_INT_OVERFLOW);
+  return chain_eval(F, n, &ch, v);
+}
+
 LLVMValueRef lower_binop(Fn *F, Node *n) {
+  LLVMValueRef ch = lower_chain(F, n);
+  if (ch)
+    return convert(F, ch, tt_scalar(F, TY_I64), n->ty);
   LLVMValueRef a = lower_expr(F, n->a);
   LLVMValueRef b = lower_expr(F, n->b);
   Type *ot = operand_type(F, n->op, n->a->ty, n->b->ty);

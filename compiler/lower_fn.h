@@ -80,6 +80,8 @@ typedef struct Fn {
   int nproven;
   bool nsw;                     /* unchecked int + - * may be nsw (proven no overflow) */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
+  LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
+                                 * instead of branching to a raise */
 } Fn;
 
 /* lower_loop.c: loop versioning (see there) */
@@ -93,6 +95,11 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out);
 LLVMValueRef loop_version_guard(Fn *F, const LoopVersion *v, LLVMValueRef first, LLVMValueRef last,
                                 LLVMValueRef count);
 bool loop_proven(const Fn *F, const Node *sub);
+
+/* lower_spec.c: lowers `if` n as a speculated select when it qualifies
+ * (see there), with `plain` (the ordinary lowering, given the condition) as
+ * the fallback path; false if it does not qualify (nothing emitted). */
+bool lower_if_speculated(Fn *F, Node *n, void (*plain)(Fn *F, Node *n, LLVMValueRef c));
 
 /* lower.c */
 LLVMBasicBlockRef fn_block(Fn *F, const char *name);

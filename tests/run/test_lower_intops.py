@@ -200,3 +200,241 @@ def test_histogram_shapes(mods):
         assert list(bins) == [1, BIG, 0]
     # scale is inf: (x - lo) * inf is NaN for x == lo, inf above: int() raises
     same_call(m, "hist", np.array([1e-300, 0.0]), 0.0, 1e-310, np.zeros(2, dtype=np.int64))
+
+
+# ------------------------------------------------- speculated if, affine chains
+
+SPEC = '''
+K = 3
+
+@native
+def step(x: int) -> int:
+    if x % 2 == 0:
+        x = x // 2
+    else:
+        x = 3 * x + 1
+    return x
+
+@native
+def collatz_len(x: int, trail: i64[:]) -> int:
+    length = 1
+    while x != 1 and length < trail.shape[0]:
+        if x % 2 == 0:
+            x = x // 2
+        else:
+            x = K * x + 1
+        trail[length] = x
+        length += 1
+    return length
+
+@native
+def two_vars_pair(c: bool, a: int, b: int) -> tuple[int, int]:
+    if c:
+        a = a + 1
+        b = b * 2
+    else:
+        a -= 1
+    return a, b
+
+@native
+def mixed(c: int, t: float, n: int) -> tuple[float, int, bool]:
+    flag = False
+    if c > 0:
+        t = t * 2.0 + 1.0
+        n += c
+        flag = t > 10.0
+    else:
+        n = n - c * 4
+    return t, n, flag
+
+@native
+def clamp_count(xs: i64[:], cap: int) -> int:
+    total = 0
+    for i in range(xs.shape[0]):
+        k = xs[i]
+        if k >= cap:
+            k = cap - 1
+        total += k
+    return total
+
+@native
+def chain_a(x: int) -> int:
+    return 2 * (x - 7) - 1
+
+@native
+def chain_b(x: int) -> int:
+    return -(x * 5) + 7
+
+@native
+def chain_c(x: int) -> int:
+    return 1 - x * 3
+
+@native
+def chain_zero(x: int) -> int:
+    return x * 0 + 9223372036854775807
+
+@native
+def chain_always(x: int) -> int:
+    return (x * 0 + 9223372036854775807) + 1
+
+@native
+def chain_huge(x: int) -> int:
+    return x * 4611686018427387904 * 4
+
+@native
+def chain_bail(x: int) -> int:
+    return x * 1099511627776 * 1099511627776 * 1099511627776
+
+@native
+def chain_neg(x: int) -> int:
+    return -x - 1
+
+@native
+def chain_narrow(x: i32) -> int:
+    return x * 1000000007 * 3 + 5
+'''
+
+CHAIN_X = [0, 1, -1, 2, -2, 7, 100, -100, 2**31, -2**31, 2**62, -2**62,
+           3074457345618258602, 3074457345618258603, -3074457345618258602, -3074457345618258603,
+           -3074457345618258605, 1844674407370955161, 1844674407370955163, -1844674407370955162,
+           -1844674407370955159, 4611686018427387899, 4611686018427387900, 4611686018427387904,
+           -4611686018427387897, -4611686018427387896, BIG, -BIG, -BIG - 1]
+
+
+@pytest.fixture(scope="module", params=FLAGS, ids=IDS)
+def spec(request):
+    return build(SPEC, request.param), request.param
+
+
+def wraps(flags):
+    return "--overflowcheck=off" in flags
+
+
+def S(v):
+    """One step of int64 arithmetic as SPEC §3 has it: a value beyond int64,
+    even an intermediate one, is OverflowError (CPython would grow it)."""
+    if not -2**63 <= v <= BIG:
+        raise OverflowError(OVF)
+    return v
+
+
+def check(m, flags, model, name, *args):
+    """Compares with CPython where every step fits; else the compiled call
+    raises the overflow in safe mode (unchecked wrapping is not compared)."""
+    try:
+        model(*args)
+    except OverflowError:
+        if not wraps(flags):
+            expect_exc(m, name, OverflowError, OVF, *args)
+        return
+    same_call(m, name, *args)
+
+
+def m_step(x):
+    return x // 2 if x % 2 == 0 else S(S(3 * x) + 1)
+
+
+def test_collatz_step_edges(spec):
+    m, flags = spec
+    for x in CHAIN_X:
+        check(m, flags, m_step, "step", x)
+
+
+def test_collatz_loop_raises_at_the_step(spec):
+    (compiled, python), flags = spec
+    for x in [27, 97, 1, 2, 3074457345618258601, 6148914691236517203, 3074457345618258603,
+              1537228672809129301, -3074457345618258603, -7]:
+        y, writes, bad = x, [0], False
+        while y != 1 and len(writes) < 40:
+            try:
+                y = m_step(y)
+            except OverflowError:
+                bad = True
+                break
+            writes.append(y)
+        if bad and wraps(flags):
+            continue
+        trail = np.zeros(40, dtype=np.int64)
+        if bad:
+            # CPython only fails at the store (NumPy's message); the compiled
+            # step raises, after the same earlier writes
+            expect_exc((compiled, python), "collatz_len", OverflowError, OVF, x, trail)
+            assert list(trail[:len(writes)]) == writes and not trail[len(writes):].any()
+        else:
+            same_call((compiled, python), "collatz_len", x, trail)
+
+
+def m_pair(c, a, b):
+    return (S(a + 1), S(b * 2)) if c else (S(a - 1), b)
+
+
+def test_speculated_two_vars(spec):
+    m, flags = spec
+    for c in [True, False]:
+        for a, b in [(0, 0), (BIG, 1), (1, 2**62), (-2**63, 5), (BIG, 2**62), (-2**63, 2**62),
+                     (5, -2**62 - 1), (5, -2**62)]:
+            check(m, flags, m_pair, "two_vars_pair", c, a, b)
+
+
+def m_mixed(c, t, n):
+    return S(n + c) if c > 0 else S(n - S(c * 4))
+
+
+def test_speculated_mixed(spec):
+    m, flags = spec
+    for c in [0, 1, -1, 5, BIG, -2**63, 2**61, -2**61 - 1, -2**61, 2**62]:
+        for t in [0.0, 4.75, -1.0, math.nan, math.inf]:
+            for n in [0, BIG - 4, -2**63 + 4]:
+                check(m, flags, m_mixed, "mixed", c, t, n)
+
+
+def test_speculated_in_loop(spec):
+    m, flags = spec
+    xs = np.array([5, 0, 99, -3, 12, 7], dtype=np.int64)
+    for cap in [10, 0, 1, 100, -2**60] + ([] if wraps(flags) else [-2**63 + 1, -2**63]):
+        same_call(m, "clamp_count", xs, cap)
+
+
+CHAINS = {"chain_a": lambda x: S(S(2 * S(x - 7)) - 1), "chain_b": lambda x: S(S(-S(x * 5)) + 7),
+          "chain_c": lambda x: S(1 - S(x * 3)), "chain_zero": lambda x: BIG,
+          "chain_always": lambda x: S(BIG + 1), "chain_huge": lambda x: S(S(x * 2**62) * 4),
+          "chain_bail": lambda x: S(S(S(x * 2**40) * 2**40) * 2**40),
+          "chain_neg": lambda x: S(S(-x) - 1)}
+
+
+def test_chains(spec):
+    m, flags = spec
+    for name, model in CHAINS.items():
+        for x in CHAIN_X:
+            check(m, flags, model, name, x)
+    for x in [0, 1, -1, 2**31 - 1, -2**31, 3, -3]:
+        check(m, flags, lambda v: S(S(S(v * 1000000007) * 3) + 5), "chain_narrow", x)
+
+
+def _raise_line(fn, *args):
+    import traceback
+    try:
+        fn(*args)
+    except OverflowError as e:
+        return traceback.extract_tb(e.__traceback__)[-1].lineno
+    return None
+
+
+def test_speculated_raise_line(spec):
+    """The traceback names the statement of the arm that overflowed."""
+    (compiled, python), flags = spec
+    if wraps(flags):
+        pytest.skip("overflow raises only with overflow checks")
+    for c, a, b, which in [(True, BIG, 1, "a"), (True, 1, 2**62, "b"), (False, -2**63, 1, "a2"),
+                           (True, BIG, 2**62, "a")]:
+        got = _raise_line(compiled.two_vars_pair, c, a, b)
+        code = python.two_vars_pair.__code__
+        lines = [ln for ln in range(code.co_firstlineno, code.co_firstlineno + 8)]
+        text = {ln: python_src_line(python, ln) for ln in lines}
+        want = {"a": "a = a + 1", "b": "b = b * 2", "a2": "a -= 1"}[which]
+        assert text[got].strip() == want, (c, a, b, got, text)
+
+
+def python_src_line(mod, ln):
+    import linecache
+    return linecache.getline(mod.__file__, ln)
