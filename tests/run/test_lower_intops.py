@@ -438,3 +438,50 @@ def test_speculated_raise_line(spec):
 def python_src_line(mod, ln):
     import linecache
     return linecache.getline(mod.__file__, ln)
+
+
+# ------------------------------------------ floor // and % by positive constants
+
+DIVS = '''
+@native
+def fdm(a: int) -> tuple[int, int, int, int, int, int, int, int]:
+    return a // 3, a % 3, a // 7, a % 7, a // 2147483647, a % 2147483647, a // 1000000007, a % 9223372036854775807
+
+@native
+def fdm_big(a: int) -> tuple[int, int, int, int]:
+    return a // 9223372036854775807, a % 4611686018427387905, a // 6, a % 10
+
+@native
+def lcg(seed: int, n: int, out: i64[:]) -> int:
+    state = seed
+    for i in range(n):
+        state = state * 48271 % 2147483647
+        out[i] = state
+    return state
+'''
+
+
+@pytest.fixture(scope="module", params=FLAGS, ids=IDS)
+def divs(request):
+    return build(DIVS, request.param), request.param
+
+
+def test_floordivmod_constants(divs):
+    m, _ = divs
+    rng = np.random.default_rng(11)
+    xs = [0, 1, -1, 2, -2, 3, -3, 6, -6, 7, -7, 20, -20, 21, -21, 2147483646, 2147483647, -2147483647,
+          -2147483648, 2**62, -2**62, BIG, -BIG, -BIG - 1, BIG - 1, 9223372036854775806 // 7 * 7,
+          -(9223372036854775806 // 7 * 7), 4611686018427387905, -4611686018427387905]
+    xs += [int(v) for v in rng.integers(-2**63, 2**63 - 1, 200, dtype=np.int64)]
+    for x in xs:
+        same_call(m, "fdm", x)
+        same_call(m, "fdm_big", x)
+
+
+def test_lcg(divs):
+    m, flags = divs
+    for seed in [12345, 1, 0, -1, -12345, 2147483646, 2147483647, -2147483647, 190000000000000]:
+        same_call(m, "lcg", seed, 50, np.zeros(50, dtype=np.int64))
+    if not wraps(flags):
+        # the first multiply overflows: OverflowError before any write
+        expect_exc(m, "lcg", OverflowError, OVF, 2**62, 5, np.zeros(5, dtype=np.int64))
