@@ -431,7 +431,7 @@ static void lower_else_and_end(Fn *F, NodeList *orelse, LLVMBasicBlockRef else_b
   fn_position(F, end_bb);
 }
 
-static void lower_while(Fn *F, Node *n) {
+static void lower_while_copy(Fn *F, Node *n) {
   LLVMBasicBlockRef cond_bb = fn_block(F, "while.cond"), body_bb = fn_block(F, "while.body"),
                     else_bb = fn_block(F, "while.else"), end_bb = fn_block(F, "while.end");
   LLVMBuildBr(F->b, cond_bb);
@@ -443,6 +443,78 @@ static void lower_while(Fn *F, Node *n) {
   lower_loop_body(F, &n->list, end_bb, cond_bb);
   F->line = line;
   lower_else_and_end(F, &n->list2, else_bb, end_bb);
+}
+
+/* Unit-stride versioning of innermost while loops.  A while loop's indices
+ * are data-dependent (quicksort's `while a[i] < pivot: i += 1`), so every
+ * access multiplies the index by the array's element stride, which is only
+ * a known 1 for `T[::1]` parameters.  When the loop has no nested loop and
+ * subscripts array parameters of unknown stride, the loop is lowered twice:
+ * a copy in which their last-axis strides are the constant 1, run when they
+ * all are 1 at run time (every C-contiguous array), and the ordinary copy.
+ * The two copies do the same thing (the same stride value), so nothing but
+ * the address arithmetic changes. */
+static void strided_uses(Fn *F, Node *n, bool *use, bool *nested) {
+  if (!n)
+    return;
+  if (n->kind == ND_FOR || n->kind == ND_WHILE)
+    *nested = true;
+  if (n->kind == ND_SUBSCRIPT && n->a && n->a->kind == ND_NAME && n->a->sym &&
+      n->a->sym->kind == SYM_PARAM && n->a->sym->ty && n->a->sym->ty->kind == TY_ARRAY &&
+      !n->a->sym->ty->contig && F->param_view_ok[n->a->sym->index])
+    use[n->a->sym->index] = true;
+  strided_uses(F, n->a, use, nested);
+  strided_uses(F, n->b, use, nested);
+  strided_uses(F, n->c, use, nested);
+  for (int i = 0; i < n->list.len; i++)
+    strided_uses(F, n->list.data[i], use, nested);
+  for (int i = 0; i < n->list2.len; i++)
+    strided_uses(F, n->list2.data[i], use, nested);
+}
+
+static void lower_while(Fn *F, Node *n) {
+  int np = F->f->nparams;
+  bool *use = ARENA_ARRAY(F->L->arena, bool, np + 1), nested = false;
+  memset(use, 0, sizeof(bool) * (size_t)(np + 1));
+  strided_uses(F, n->a, use, &nested);
+  for (int i = 0; i < n->list.len; i++)
+    strided_uses(F, n->list.data[i], use, &nested);
+  LLVMValueRef unit = NULL;
+  for (int k = 0; k < np && !nested; k++) {
+    if (!use[k])
+      continue;
+    ArrView *v = &F->param_view[k];
+    LLVMValueRef one = LLVMBuildICmp(F->b, LLVMIntEQ, v->strides[F->f->params[k]->ty->ndim - 1],
+                                     fn_i64(F, 1), "");
+    unit = unit ? LLVMBuildAnd(F->b, unit, one, "") : one;
+  }
+  if (!unit) {
+    lower_while_copy(F, n);
+    return;
+  }
+  LLVMBasicBlockRef unit_bb = fn_block(F, "while.unit"), gen_bb = fn_block(F, "while.strided"),
+                    join = fn_block(F, "while.join");
+  LLVMBuildCondBr(F->b, unit, unit_bb, gen_bb);
+  fn_position(F, unit_bb);
+  LLVMValueRef *saved = ARENA_ARRAY(F->L->arena, LLVMValueRef, np + 1);
+  for (int k = 0; k < np; k++) {
+    if (!use[k])
+      continue;
+    int last = F->f->params[k]->ty->ndim - 1;
+    saved[k] = F->param_view[k].strides[last];
+    F->param_view[k].strides[last] = fn_i64(F, 1);
+  }
+  lower_while_copy(F, n);
+  for (int k = 0; k < np; k++)
+    if (use[k])
+      F->param_view[k].strides[F->f->params[k]->ty->ndim - 1] = saved[k];
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, join);
+  fn_position(F, gen_bb);
+  lower_while_copy(F, n);
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, join);
+  fn_position(F, join);
 }
 
 /* A counted loop: k = 0 .. count-1 (unsigned), `each(k)` assigns the target

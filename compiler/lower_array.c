@@ -16,6 +16,18 @@ static LLVMValueRef desc_load(Fn *F, LLVMTypeRef ty, LLVMValueRef p) {
   return LLVMBuildLoad2(F->b, ty, p, "");
 }
 
+/* !range [0, 2**63) on a shape load: NumPy's dimensions are never negative
+ * (one can be INT64_MAX in an empty array).  Then `i <u shape` tells LLVM
+ * that i < INT64_MAX, so after a bounds check `i += 1` needs no overflow
+ * check, nor `n - 1` for n = a.shape[0]. */
+static void mark_nonnegative(Fn *F, LLVMValueRef load) {
+  Lower *L = F->L;
+  LLVMMetadataRef md[2] = {LLVMValueAsMetadata(LLVMConstInt(L->t_i64, 0, 0)),
+                           LLVMValueAsMetadata(LLVMConstInt(L->t_i64, 1ULL << 63, 0))};
+  LLVMSetMetadata(load, LLVMGetMDKindIDInContext(L->ctx, "range", 5),
+                  LLVMMetadataAsValue(L->ctx, LLVMMDNodeInContext2(L->ctx, md, 2)));
+}
+
 static int elem_size(const Type *elem) {
   return elem->kind == TY_BOOL ? 1 : type_bits(elem) / 8;
 }
@@ -29,6 +41,7 @@ void array_view_of(Fn *F, LLVMValueRef p, const Type *ty, ArrView *v) {
   for (int k = 0; k < ty->ndim; k++) {
     LLVMValueRef idx[] = {fn_i32(F, 0), fn_i32(F, 1), fn_i32(F, k)};
     v->shape[k] = desc_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "shape"));
+    mark_nonnegative(F, v->shape[k]);
     if (ty->contig && k == ty->ndim - 1) {
       /* C-contiguous: the last stride is one element (any stride of an
        * axis of size 1 is harmless: its only index is 0). */
@@ -80,12 +93,12 @@ static LLVMValueRef wrap_index(Fn *F, LLVMValueRef raw, LLVMValueRef n, int axis
    * wrapping add, and the wrapped index must land in [0, n) */
   LLVMValueRef wrapped = LLVMBuildAdd(B, raw, n, "");
   if (F->boundscheck) {
-    LLVMValueRef ok = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntSLT, raw, zero, ""),
-                                   LLVMBuildICmp(B, LLVMIntULT, wrapped, n, ""), "");
+    LLVMValueRef bad = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntSGE, raw, zero, ""),
+                                   LLVMBuildICmp(B, LLVMIntUGE, wrapped, n, ""), "");
     int line = F->line;
     if (node && node->span.line)
       F->line = node->span.line;
-    LLVMBasicBlockRef okb = fn_guard(F, LLVMBuildNot(B, ok, ""));
+    LLVMBasicBlockRef okb = fn_guard(F, bad);
     LLVMValueRef args[] = {raw, fn_i32(F, axis), n};
     fn_cold_call(F, lower_call_rt(F->L, RT_pjrt_raise_index, args, 3));
     F->line = line;

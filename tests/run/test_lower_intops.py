@@ -485,3 +485,134 @@ def test_lcg(divs):
     if not wraps(flags):
         # the first multiply overflows: OverflowError before any write
         expect_exc(m, "lcg", OverflowError, OVF, 2**62, 5, np.zeros(5, dtype=np.int64))
+
+
+# ------------------------------- while loops versioned on unit strides, shapes
+
+WHILES = '''
+@native
+def partition(a: i64[:], lo: int, hi: int) -> int:
+    pivot = a[(lo + hi) // 2]
+    i = lo
+    j = hi
+    while i <= j:
+        while a[i] < pivot:
+            i += 1
+        while a[j] > pivot:
+            j -= 1
+        if i <= j:
+            t = a[i]
+            a[i] = a[j]
+            a[j] = t
+            i += 1
+            j -= 1
+    return i * 1000 + j
+
+@native
+def sort(a: i64[:]) -> None:
+    sort_range(a, 0, a.shape[0] - 1)
+
+@native
+def sort_range(a: i64[:], lo: int, hi: int) -> None:
+    # bench/kernels.py's quicksort_range
+    while lo < hi:
+        pivot = a[(lo + hi) // 2]
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] < pivot:
+                i += 1
+            while a[j] > pivot:
+                j -= 1
+            if i <= j:
+                t = a[i]
+                a[i] = a[j]
+                a[j] = t
+                i += 1
+                j -= 1
+        if j - lo < hi - i:
+            sort_range(a, lo, j)
+            lo = i
+        else:
+            sort_range(a, i, hi)
+            hi = j
+
+@native
+def copy_until(src: f64[:], dst: f64[:], stop: float) -> int:
+    i = 0
+    while src[i] != stop:
+        dst[i] = src[i] * 2.0
+        i += 1
+    else:
+        dst[0] = -1.0
+    return i
+
+@native
+def walk2(m: f64[:, :], r: int) -> float:
+    s = 0.0
+    j = 0
+    while j < m.shape[1]:
+        s += m[r, j]
+        if s > 100.0:
+            break
+        j += 1
+    return s
+
+@native
+def last_index(a: i64[:]) -> int:
+    n = a.shape[0]
+    k = n - 1
+    while k >= 0 and a[k] == 0:
+        k -= 1
+    return k
+'''
+
+
+@pytest.fixture(scope="module", params=FLAGS, ids=IDS)
+def whiles(request):
+    return build(WHILES, request.param), request.param
+
+
+def test_while_unit_and_strided(whiles):
+    m, flags = whiles
+    rng = np.random.default_rng(17)
+    base = rng.integers(0, 50, 64).astype(np.int64)
+    for view in [base.copy(), base[::2], base[::-1], base[3:40:3], base[:1], base[:0]]:
+        same_call(m, "sort", view)
+        if view.shape[0]:
+            same_call(m, "partition", view, 0, view.shape[0] - 1)
+            same_call(m, "partition", view, -view.shape[0], -1)
+        same_call(m, "last_index", view)
+        z = view.copy()
+        z[len(z) // 2:] = 0
+        same_call(m, "last_index", z)
+    src = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    for s, d in [(src, np.zeros(6)), (src[::-1], np.zeros(6)[::2].repeat(2)), (src[::2], np.zeros(12)[::4])]:
+        for stop in [3.0, 1.0, 6.0, 5.0]:
+            if stop in s:  # else it runs past the end (below)
+                same_call(m, "copy_until", s, d, stop)
+    if not nobounds(flags):
+        # runs past the end: IndexError at the same i, after the same writes
+        for s, d in [(src, np.zeros(6)), (src[::-1], np.zeros(12)[::2]), (src, np.zeros(3))]:
+            same_call(m, "copy_until", s, d, 99.0)
+    mat = np.arange(24.0).reshape(4, 6)
+    for mm in [mat, mat[:, ::-1], mat[::2, ::2], np.asfortranarray(mat), mat[:, :1]]:
+        for r in [0, 1, -1] + ([] if nobounds(flags) else [mm.shape[0], -mm.shape[0] - 1]):
+            same_call(m, "walk2", mm, r)
+
+
+def test_sort_overflow_index(whiles):
+    m, flags = whiles
+    if nobounds(flags):
+        pytest.skip("out-of-range indices are the user's problem without bounds checks")
+    a = np.array([3, 1, 2], dtype=np.int64)
+    for lo, hi in [(0, 5), (-4, 2), (2**62, 2**62 + 1), (-2**63, -2**63 + 2)]:
+        if wraps(flags) and lo + hi < -2**63:
+            continue
+        try:
+            S(lo + hi)
+        except OverflowError:
+            if not wraps(flags):
+                expect_exc(m, "partition", OverflowError, OVF, a, lo, hi)
+            continue
+        same_call(m, "partition", a, lo, hi)
