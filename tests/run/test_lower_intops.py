@@ -616,3 +616,28 @@ def test_sort_overflow_index(whiles):
                 expect_exc(m, "partition", OverflowError, OVF, a, lo, hi)
             continue
         same_call(m, "partition", a, lo, hi)
+
+
+MANY_C = [3, 5, 6, 7, 9, 10, 11, 12, 13, 25, 100, 641, 1000, 6700417, 2**31 - 1, 2**32 + 1,
+          10**18 + 9, 2**62 - 1, 2**62 + 1, 3**39, 2**63 - 2, 2**63 - 1]
+MANY = "\n".join(f'''
+@native
+def dm{i}(a: int) -> tuple[int, int]:
+    return a // {c}, a % {c}
+''' for i, c in enumerate(MANY_C))
+
+
+@pytest.fixture(scope="module", params=FLAGS[:1] + FLAGS[3:], ids=["safe", "unchecked"])
+def many(request):
+    return build(MANY, request.param)
+
+
+def test_floordivmod_many_constants(many):
+    rng = np.random.default_rng(23)
+    xs = [0, 1, -1, BIG, -BIG, -BIG - 1, 2**62, -2**62, 2**32, -2**32]
+    xs += [int(v) for v in rng.integers(-2**63, 2**63 - 1, 60, dtype=np.int64)]
+    xs += [int(v) for v in rng.integers(-10**6, 10**6, 20)]
+    for i, c in enumerate(MANY_C):
+        for x in xs + [c, -c, c - 1, -c + 1, c + 1, -c - 1, 2 * c, -2 * c, 2 * c - 1, -2 * c + 1]:
+            if -2**63 <= x <= BIG:
+                same_call(many, f"dm{i}", x)
