@@ -1,6 +1,6 @@
 /* lower_fn.h: private to the function-body lowering files (lower.c,
- * lower_expr.c, lower_arith.c, lower_array.c, lower_call.c): the per-function
- * state and the helpers they share.
+ * lower_expr.c, lower_arith.c, lower_array.c, lower_call.c, lower_loop.c,
+ * lower_spec.c): the per-function state and the helpers they share.
  *
  * Value representation inside a function body: an expression of type T is an
  * LLVM value of lower_llvm_type(T), except bool, which is i1 (storage, params,
