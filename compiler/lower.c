@@ -472,22 +472,42 @@ static void strided_uses(Fn *F, Node *n, bool *use, bool *nested) {
     strided_uses(F, n->list2.data[i], use, nested);
 }
 
-static void lower_while(Fn *F, Node *n) {
-  int np = F->f->nparams;
-  bool *use = ARENA_ARRAY(F->L->arena, bool, np + 1), nested = false;
-  memset(use, 0, sizeof(bool) * (size_t)(np + 1));
+/* i1: every array parameter the loop subscripts with an unknown stride has
+ * a unit last-axis stride (use[k] marks them); NULL if there is none or the
+ * loop nests another loop. */
+static LLVMValueRef unit_stride_test(Fn *F, Node *n, bool *use) {
+  bool nested = false;
   strided_uses(F, n->a, use, &nested);
   for (int i = 0; i < n->list.len; i++)
     strided_uses(F, n->list.data[i], use, &nested);
   LLVMValueRef unit = NULL;
-  for (int k = 0; k < np && !nested; k++) {
+  for (int k = 0; k < F->f->nparams && !nested; k++) {
     if (!use[k])
       continue;
-    ArrView *v = &F->param_view[k];
-    LLVMValueRef one = LLVMBuildICmp(F->b, LLVMIntEQ, v->strides[F->f->params[k]->ty->ndim - 1],
-                                     fn_i64(F, 1), "");
+    LLVMValueRef s = F->param_view[k].strides[F->f->params[k]->ty->ndim - 1];
+    LLVMValueRef one = LLVMBuildICmp(F->b, LLVMIntEQ, s, fn_i64(F, 1), "");
     unit = unit ? LLVMBuildAnd(F->b, unit, one, "") : one;
   }
+  return unit;
+}
+
+/* Swaps the marked parameters' last-axis strides with vals[k]. */
+static void swap_strides(Fn *F, const bool *use, LLVMValueRef *vals) {
+  for (int k = 0; k < F->f->nparams; k++) {
+    if (!use[k])
+      continue;
+    LLVMValueRef *s = &F->param_view[k].strides[F->f->params[k]->ty->ndim - 1];
+    LLVMValueRef t = *s;
+    *s = vals[k];
+    vals[k] = t;
+  }
+}
+
+static void lower_while(Fn *F, Node *n) {
+  int np = F->f->nparams;
+  bool *use = ARENA_ARRAY(F->L->arena, bool, np + 1);
+  memset(use, 0, sizeof(bool) * (size_t)(np + 1));
+  LLVMValueRef unit = unit_stride_test(F, n, use);
   if (!unit) {
     lower_while_copy(F, n);
     return;
@@ -496,18 +516,12 @@ static void lower_while(Fn *F, Node *n) {
                     join = fn_block(F, "while.join");
   LLVMBuildCondBr(F->b, unit, unit_bb, gen_bb);
   fn_position(F, unit_bb);
-  LLVMValueRef *saved = ARENA_ARRAY(F->L->arena, LLVMValueRef, np + 1);
-  for (int k = 0; k < np; k++) {
-    if (!use[k])
-      continue;
-    int last = F->f->params[k]->ty->ndim - 1;
-    saved[k] = F->param_view[k].strides[last];
-    F->param_view[k].strides[last] = fn_i64(F, 1);
-  }
-  lower_while_copy(F, n);
+  LLVMValueRef *vals = ARENA_ARRAY(F->L->arena, LLVMValueRef, np + 1);
   for (int k = 0; k < np; k++)
-    if (use[k])
-      F->param_view[k].strides[F->f->params[k]->ty->ndim - 1] = saved[k];
+    vals[k] = fn_i64(F, 1);
+  swap_strides(F, use, vals);
+  lower_while_copy(F, n);
+  swap_strides(F, use, vals); /* back to the run-time strides */
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, join);
   fn_position(F, gen_bb);
