@@ -95,6 +95,8 @@ void fn_cond_br_unlikely(Fn *F, LLVMValueRef bad, LLVMBasicBlockRef bad_bb,
 }
 
 LLVMBasicBlockRef fn_guard(Fn *F, LLVMValueRef bad) {
+  if (F->defer) /* lower_spec.c's whitelist let a raising operation through */
+    die(F->L->bail, "line %d: a check inside a speculated if", F->line);
   LLVMBasicBlockRef bad_bb = fn_block(F, "raise");
   LLVMBasicBlockRef ok_bb = fn_block(F, "ok");
   fn_cond_br_unlikely(F, bad, bad_bb, ok_bb);
@@ -390,8 +392,7 @@ static void lower_augassign(Fn *F, Node *n) {
   die(F->L->bail, "line %d: unsupported augmented assignment target", n->span.line);
 }
 
-static void lower_if(Fn *F, Node *n) {
-  LLVMValueRef c = lower_cond(F, n->a);
+static void lower_if_plain(Fn *F, Node *n, LLVMValueRef c) {
   LLVMBasicBlockRef then_bb = fn_block(F, "then"), else_bb = fn_block(F, "else"),
                     end_bb = fn_block(F, "endif");
   LLVMBuildCondBr(F->b, c, then_bb, else_bb);
@@ -404,6 +405,11 @@ static void lower_if(Fn *F, Node *n) {
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, end_bb);
   fn_position(F, end_bb);
+}
+
+static void lower_if(Fn *F, Node *n) {
+  if (!lower_if_speculated(F, n, lower_if_plain))
+    lower_if_plain(F, n, lower_cond(F, n->a));
 }
 
 /* Runs `body` as a loop body with break -> brk and continue -> cont. */
@@ -425,7 +431,7 @@ static void lower_else_and_end(Fn *F, NodeList *orelse, LLVMBasicBlockRef else_b
   fn_position(F, end_bb);
 }
 
-static void lower_while(Fn *F, Node *n) {
+static void lower_while_copy(Fn *F, Node *n) {
   LLVMBasicBlockRef cond_bb = fn_block(F, "while.cond"), body_bb = fn_block(F, "while.body"),
                     else_bb = fn_block(F, "while.else"), end_bb = fn_block(F, "while.end");
   LLVMBuildBr(F->b, cond_bb);
@@ -437,6 +443,92 @@ static void lower_while(Fn *F, Node *n) {
   lower_loop_body(F, &n->list, end_bb, cond_bb);
   F->line = line;
   lower_else_and_end(F, &n->list2, else_bb, end_bb);
+}
+
+/* Unit-stride versioning of innermost while loops.  A while loop's indices
+ * are data-dependent (quicksort's `while a[i] < pivot: i += 1`), so every
+ * access multiplies the index by the array's element stride, which is only
+ * a known 1 for `T[::1]` parameters.  When the loop has no nested loop and
+ * subscripts array parameters of unknown stride, the loop is lowered twice:
+ * a copy in which their last-axis strides are the constant 1, run when they
+ * all are 1 at run time (every C-contiguous array), and the ordinary copy.
+ * The two copies do the same thing (the same stride value), so nothing but
+ * the address arithmetic changes. */
+static void strided_uses(Fn *F, Node *n, bool *use, bool *nested) {
+  if (!n)
+    return;
+  if (n->kind == ND_FOR || n->kind == ND_WHILE)
+    *nested = true;
+  if (n->kind == ND_SUBSCRIPT && n->a && n->a->kind == ND_NAME && n->a->sym &&
+      n->a->sym->kind == SYM_PARAM && n->a->sym->ty && n->a->sym->ty->kind == TY_ARRAY &&
+      !n->a->sym->ty->contig && F->param_view_ok[n->a->sym->index])
+    use[n->a->sym->index] = true;
+  strided_uses(F, n->a, use, nested);
+  strided_uses(F, n->b, use, nested);
+  strided_uses(F, n->c, use, nested);
+  for (int i = 0; i < n->list.len; i++)
+    strided_uses(F, n->list.data[i], use, nested);
+  for (int i = 0; i < n->list2.len; i++)
+    strided_uses(F, n->list2.data[i], use, nested);
+}
+
+/* i1: every array parameter the loop subscripts with an unknown stride has
+ * a unit last-axis stride (use[k] marks them); NULL if there is none or the
+ * loop nests another loop. */
+static LLVMValueRef unit_stride_test(Fn *F, Node *n, bool *use) {
+  bool nested = false;
+  strided_uses(F, n->a, use, &nested);
+  for (int i = 0; i < n->list.len; i++)
+    strided_uses(F, n->list.data[i], use, &nested);
+  LLVMValueRef unit = NULL;
+  for (int k = 0; k < F->f->nparams && !nested; k++) {
+    if (!use[k])
+      continue;
+    LLVMValueRef s = F->param_view[k].strides[F->f->params[k]->ty->ndim - 1];
+    LLVMValueRef one = LLVMBuildICmp(F->b, LLVMIntEQ, s, fn_i64(F, 1), "");
+    unit = unit ? LLVMBuildAnd(F->b, unit, one, "") : one;
+  }
+  return unit;
+}
+
+/* Swaps the marked parameters' last-axis strides with vals[k]. */
+static void swap_strides(Fn *F, const bool *use, LLVMValueRef *vals) {
+  for (int k = 0; k < F->f->nparams; k++) {
+    if (!use[k])
+      continue;
+    LLVMValueRef *s = &F->param_view[k].strides[F->f->params[k]->ty->ndim - 1];
+    LLVMValueRef t = *s;
+    *s = vals[k];
+    vals[k] = t;
+  }
+}
+
+static void lower_while(Fn *F, Node *n) {
+  int np = F->f->nparams;
+  bool *use = ARENA_ARRAY(F->L->arena, bool, np + 1);
+  memset(use, 0, sizeof(bool) * (size_t)(np + 1));
+  LLVMValueRef unit = unit_stride_test(F, n, use);
+  if (!unit) {
+    lower_while_copy(F, n);
+    return;
+  }
+  LLVMBasicBlockRef unit_bb = fn_block(F, "while.unit"), gen_bb = fn_block(F, "while.strided"),
+                    join = fn_block(F, "while.join");
+  LLVMBuildCondBr(F->b, unit, unit_bb, gen_bb);
+  fn_position(F, unit_bb);
+  LLVMValueRef *vals = ARENA_ARRAY(F->L->arena, LLVMValueRef, np + 1);
+  for (int k = 0; k < np; k++)
+    vals[k] = fn_i64(F, 1);
+  swap_strides(F, use, vals);
+  lower_while_copy(F, n);
+  swap_strides(F, use, vals); /* back to the run-time strides */
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, join);
+  fn_position(F, gen_bb);
+  lower_while_copy(F, n);
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, join);
+  fn_position(F, join);
 }
 
 /* A counted loop: k = 0 .. count-1 (unsigned), `each(k)` assigns the target

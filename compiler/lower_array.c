@@ -16,6 +16,18 @@ static LLVMValueRef desc_load(Fn *F, LLVMTypeRef ty, LLVMValueRef p) {
   return LLVMBuildLoad2(F->b, ty, p, "");
 }
 
+/* !range [0, 2**63) on a shape load: NumPy's dimensions are never negative
+ * (one can be INT64_MAX in an empty array).  Then `i <u shape` tells LLVM
+ * that i < INT64_MAX, so after a bounds check `i += 1` needs no overflow
+ * check, nor `n - 1` for n = a.shape[0]. */
+static void mark_nonnegative(Fn *F, LLVMValueRef load) {
+  Lower *L = F->L;
+  LLVMMetadataRef md[2] = {LLVMValueAsMetadata(LLVMConstInt(L->t_i64, 0, 0)),
+                           LLVMValueAsMetadata(LLVMConstInt(L->t_i64, 1ULL << 63, 0))};
+  LLVMSetMetadata(load, LLVMGetMDKindIDInContext(L->ctx, "range", 5),
+                  LLVMMetadataAsValue(L->ctx, LLVMMDNodeInContext2(L->ctx, md, 2)));
+}
+
 static int elem_size(const Type *elem) {
   return elem->kind == TY_BOOL ? 1 : type_bits(elem) / 8;
 }
@@ -29,6 +41,7 @@ void array_view_of(Fn *F, LLVMValueRef p, const Type *ty, ArrView *v) {
   for (int k = 0; k < ty->ndim; k++) {
     LLVMValueRef idx[] = {fn_i32(F, 0), fn_i32(F, 1), fn_i32(F, k)};
     v->shape[k] = desc_load(F, L->t_i64, LLVMBuildInBoundsGEP2(F->b, st, p, idx, 3, "shape"));
+    mark_nonnegative(F, v->shape[k]);
     if (ty->contig && k == ty->ndim - 1) {
       /* C-contiguous: the last stride is one element (any stride of an
        * axis of size 1 is harmless: its only index is 0). */
@@ -60,28 +73,57 @@ void array_view(Fn *F, Node *arr, ArrView *v) {
   array_view_of(F, lower_expr(F, arr), arr->ty, v);
 }
 
+/* raw's index into an axis of size n, Python's negative-index wraparound
+ * included, with IndexError outside [-n, n) when bounds are checked.  The
+ * common case (0 <= raw < n) is one unsigned compare and a branch that is
+ * almost never taken; only an index outside that range goes through the
+ * wraparound (and the raise), off the hot path.  (A select for the
+ * wraparound costs three instructions on every access, on the index's
+ * critical path.) */
+static LLVMValueRef wrap_index(Fn *F, LLVMValueRef raw, LLVMValueRef n, int axis, Node *node) {
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef zero = fn_i64(F, 0);
+  LLVMBasicBlockRef from = LLVMGetInsertBlock(B), wrap = fn_block(F, "idx.wrap"),
+                    join = fn_block(F, "idx.ok");
+  LLVMValueRef outside = F->boundscheck ? LLVMBuildICmp(B, LLVMIntUGE, raw, n, "")
+                                        : LLVMBuildICmp(B, LLVMIntSLT, raw, zero, "");
+  fn_cond_br_unlikely(F, outside, wrap, join);
+  fn_position(F, wrap);
+  /* raw < 0 here when bounds are unchecked; checked, raw < 0 rules out a
+   * wrapping add, and the wrapped index must land in [0, n) */
+  LLVMValueRef wrapped = LLVMBuildAdd(B, raw, n, "");
+  if (F->boundscheck) {
+    LLVMValueRef bad = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntSGE, raw, zero, ""),
+                                   LLVMBuildICmp(B, LLVMIntUGE, wrapped, n, ""), "");
+    int line = F->line;
+    if (node && node->span.line)
+      F->line = node->span.line;
+    LLVMBasicBlockRef okb = fn_guard(F, bad);
+    LLVMValueRef args[] = {raw, fn_i32(F, axis), n};
+    fn_cold_call(F, lower_call_rt(F->L, RT_pjrt_raise_index, args, 3));
+    F->line = line;
+    fn_raise_done(F, okb);
+  }
+  LLVMBasicBlockRef wrap_end = LLVMGetInsertBlock(B);
+  LLVMBuildBr(B, join);
+  fn_position(F, join);
+  LLVMValueRef phi = LLVMBuildPhi(B, F->L->t_i64, "idx");
+  LLVMValueRef vals[] = {raw, wrapped};
+  LLVMBasicBlockRef bbs[] = {from, wrap_end};
+  LLVMAddIncoming(phi, vals, bbs, 2);
+  return phi;
+}
+
 /* `proven`: a loop-versioning guard showed every index in [0, shape). */
 static LLVMValueRef elem_ptr(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
                              Node **idx_nodes, bool proven) {
   LLVMBuilderRef B = F->b;
   LLVMValueRef off = NULL;
   for (int k = 0; k < aty->ndim; k++) {
-    LLVMValueRef raw = idx[k], n = v->shape[k], i = raw;
+    LLVMValueRef raw = idx[k], i = raw;
     bool nonneg = proven || (LLVMIsAConstantInt(raw) && LLVMConstIntGetSExtValue(raw) >= 0);
-    if (!nonneg)
-      i = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, raw, fn_i64(F, 0), ""),
-                          LLVMBuildAdd(B, raw, n, ""), raw, "");
-    if (F->boundscheck && !proven) {
-      /* one unsigned compare catches both i >= n and i < -n */
-      int line = F->line;
-      if (idx_nodes && idx_nodes[k] && idx_nodes[k]->span.line)
-        F->line = idx_nodes[k]->span.line;
-      LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(B, LLVMIntUGE, i, n, ""));
-      LLVMValueRef args[] = {raw, fn_i32(F, k), n};
-      fn_cold_call(F, lower_call_rt(F->L, RT_pjrt_raise_index, args, 3));
-      F->line = line;
-      fn_raise_done(F, ok);
-    }
+    if (!proven && (F->boundscheck || !nonneg))
+      i = wrap_index(F, raw, v->shape[k], k, idx_nodes ? idx_nodes[k] : NULL);
     /* proven: 0 <= i < shape, and i * stride is an offset inside the array */
     LLVMValueRef term = proven ? LLVMBuildNSWMul(B, i, v->strides[k], "")
                                : LLVMBuildMul(B, i, v->strides[k], "");

@@ -112,14 +112,11 @@ static bool int_fits(const Type *from, const Type *to) {
   return !fs && ts && fb < tb;
 }
 
-/* int(x) for a double: truncation, ValueError for NaN, OverflowError for inf
- * and values outside i64 (CPython would grow the int). */
-LLVMValueRef float_to_int(Fn *F, LLVMValueRef x) {
+/* The raise of int(x) for an x outside [-2**63, 2**63) or NaN: ValueError
+ * for NaN, OverflowError for inf and for values outside i64 (CPython would
+ * grow the int). */
+static void raise_float_to_int(Fn *F, LLVMValueRef x) {
   LLVMBuilderRef b = F->b;
-  LLVMValueRef ok = LLVMBuildAnd(
-      b, LLVMBuildFCmp(b, LLVMRealOGE, x, fn_f64(F, -9223372036854775808.0), ""),
-      LLVMBuildFCmp(b, LLVMRealOLT, x, fn_f64(F, 9223372036854775808.0), ""), "");
-  LLVMBasicBlockRef okb = fn_guard(F, LLVMBuildNot(b, ok, ""));
   LLVMValueRef isnan = LLVMBuildFCmp(b, LLVMRealUNO, x, x, "");
   LLVMValueRef ax = fn_intrinsic(F, "llvm.fabs", &F->L->t_f64, 1, &x, 1);
   LLVMValueRef isinf = LLVMBuildFCmp(b, LLVMRealOEQ, ax, fn_f64(F, __builtin_inf()), "");
@@ -127,8 +124,40 @@ LLVMValueRef float_to_int(Fn *F, LLVMValueRef x) {
       b, isnan, fn_i32(F, PJM_NAN_TO_INT),
       LLVMBuildSelect(b, isinf, fn_i32(F, PJM_INF_TO_INT), fn_i32(F, PJM_INT_OVERFLOW), ""), "");
   fn_raise_status_here(F, st);
-  fn_raise_done(F, okb);
-  return LLVMBuildFPToSI(b, x, F->L->t_i64, "");
+}
+
+static bool target_x86_64(Fn *F) {
+  const char *t = LLVMGetTarget(F->L->mod);
+  return t && strncmp(t, "x86_64", 6) == 0;
+}
+
+/* int(x) for a double (truncation).  The check costs one compare on the hot
+ * path: x86's cvttsd2si returns INT64_MIN ("integer indefinite") for NaN
+ * and for every value outside i64, so only that result needs a second look
+ * (x == -2**63 is the one valid double it comes from).  Elsewhere
+ * |x| < 2**63 (false for NaN) is the one compare, with the same second look
+ * at -2**63. */
+LLVMValueRef float_to_int(Fn *F, LLVMValueRef x) {
+  LLVMBuilderRef b = F->b;
+  LLVMValueRef min = fn_f64(F, -9223372036854775808.0), r = NULL, odd;
+  if (target_x86_64(F)) {
+    LLVMTypeRef v2 = LLVMVectorType(F->L->t_f64, 2);
+    LLVMValueRef vx = LLVMBuildInsertElement(b, LLVMGetUndef(v2), x, fn_i32(F, 0), "");
+    r = fn_intrinsic(F, "llvm.x86.sse2.cvttsd2si64", NULL, 0, &vx, 1);
+    odd = LLVMBuildICmp(b, LLVMIntEQ, r, fn_i64(F, INT64_MIN), "");
+  } else {
+    LLVMValueRef ax = fn_intrinsic(F, "llvm.fabs", &F->L->t_f64, 1, &x, 1);
+    odd = LLVMBuildFCmp(b, LLVMRealUGE, ax, fn_f64(F, 9223372036854775808.0), "");
+  }
+  LLVMBasicBlockRef okb = fn_block(F, "f2i.ok"), second = fn_block(F, "f2i.check");
+  fn_cond_br_unlikely(F, odd, second, okb);
+  fn_position(F, second);
+  LLVMBasicBlockRef is_min = fn_guard(F, LLVMBuildFCmp(b, LLVMRealUNE, x, min, ""));
+  raise_float_to_int(F, x);
+  fn_raise_done(F, is_min);
+  LLVMBuildBr(b, okb);
+  fn_position(F, okb);
+  return r ? r : LLVMBuildFPToSI(b, x, F->L->t_i64, "");
 }
 
 static bool is_scalar_kind(const Type *t) { return type_is_scalar(t); }

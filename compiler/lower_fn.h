@@ -1,6 +1,6 @@
 /* lower_fn.h: private to the function-body lowering files (lower.c,
- * lower_expr.c, lower_arith.c, lower_array.c, lower_call.c): the per-function
- * state and the helpers they share.
+ * lower_expr.c, lower_arith.c, lower_array.c, lower_call.c, lower_loop.c,
+ * lower_spec.c): the per-function state and the helpers they share.
  *
  * Value representation inside a function body: an expression of type T is an
  * LLVM value of lower_llvm_type(T), except bool, which is i1 (storage, params,
@@ -82,6 +82,8 @@ typedef struct Fn {
   bool nonzero;                 /* divisors are proven non-zero (and // not by -1) */
   bool in_fast_nest;            /* lowering the fast copy of a versioned nest */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
+  LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
+                                 * instead of branching to a raise */
 } Fn;
 
 /* lower_loop.c: loop versioning (see there) */
@@ -113,6 +115,11 @@ bool loop_layout_plan(Fn *F, Node *forn, LoopLayout *out);
 LLVMValueRef loop_layout_guard(Fn *F, const LoopLayout *lay);  /* i1: the strides hold */
 void loop_layout_enter(Fn *F, const LoopLayout *lay, ArrView *saved); /* constant strides */
 void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved);
+
+/* lower_spec.c: lowers `if` n as a speculated select when it qualifies
+ * (see there), with `plain` (the ordinary lowering, given the condition) as
+ * the fallback path; false if it does not qualify (nothing emitted). */
+bool lower_if_speculated(Fn *F, Node *n, void (*plain)(Fn *F, Node *n, LLVMValueRef c));
 
 /* lower.c */
 LLVMBasicBlockRef fn_block(Fn *F, const char *name);
