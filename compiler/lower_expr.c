@@ -126,8 +126,7 @@ LLVMValueRef float_to_int(Fn *F, LLVMValueRef x) {
   LLVMValueRef st = LLVMBuildSelect(
       b, isnan, fn_i32(F, PJM_NAN_TO_INT),
       LLVMBuildSelect(b, isinf, fn_i32(F, PJM_INF_TO_INT), fn_i32(F, PJM_INT_OVERFLOW), ""), "");
-  fn_raise_status_here(F, st);
-  fn_raise_done(F, okb);
+  fn_raise_status(F, st, okb);
   return LLVMBuildFPToSI(b, x, F->L->t_i64, "");
 }
 
