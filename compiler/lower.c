@@ -1267,14 +1267,20 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
     }
 }
 
-/* A loop-free, non-recursive function gets `inlinehint`: LLVM's O3 inliner
- * then takes it up to cost 325 instead of 250, which is what a helper with
- * two or three math.* calls and its raise paths costs (each libm call about
- * 35, its non-finite test and CPython's rules about 50); its caller's loop
- * then runs without a call and the result's trip through memory.  LLVM
- * still measures every call site, so a large body stays a call. */
-static void hint_inline(Lower *L, int i) {
-  if (!L->prog->funcs.data[i]->has_loops)
+/* A loop-free, non-recursive function that compiled code calls gets
+ * `inlinehint`: LLVM's O3 inliner then takes it up to cost 325 instead of
+ * 250, which is what a helper with two or three math.* calls and its raise
+ * paths costs (each libm call about 35, its non-finite test and CPython's
+ * rules about 50); its caller's loop then runs without a call and the
+ * result's trip through memory.  LLVM still measures every call site, so a
+ * large body stays a call.  Functions only Python calls get no hint: their
+ * wrapper would inline them, which costs build time and saves nothing. */
+static void hint_inline(Lower *L, int i, const bool *reach) {
+  int n = L->prog->funcs.len;
+  bool called = false; /* by compiled code: else only its wrapper calls it */
+  for (int g = 0; g < n && !called; g++)
+    called = g != i && reach[(size_t)g * (size_t)n + (size_t)i];
+  if (called && !L->prog->funcs.data[i]->has_loops)
     LLVMAddAttributeAtIndex(L->impl_fn[i], LLVMAttributeFunctionIndex, enum_attr(L, "inlinehint"));
 }
 
@@ -1283,7 +1289,7 @@ void lower_bodies(Lower *L) {
   const RecTab *rt = rec_table(L, reach);
   for (int i = 0; i < L->prog->funcs.len; i++) {
     if (!rt->deep[i]) {
-      hint_inline(L, i);
+      hint_inline(L, i, reach);
       lower_body(L, i, reach, rt, 0, false);
       continue;
     }
