@@ -110,18 +110,95 @@ static LLVMValueRef call_rt_cold(Fn *F, RtFn f, LLVMValueRef *args, unsigned n) 
   return c;
 }
 
-/* The traceback entry for the current line, then `return -1`.  With ok ==
- * NULL the code after this point is unreachable: a fresh block takes it. */
-void fn_raise_done(Fn *F, LLVMBasicBlockRef ok) {
+/* Raise paths are shared within a function: a raise site only branches to
+ * a tail block, passing its line (and kind and message, or pymath status)
+ * as phi operands; the tail makes the runtime calls once.  LLVM's inline
+ * cost counts every call of a callee, cold or not (about 30 + 5 per
+ * argument each), so with a raise sequence per check a three-line helper
+ * with two checks already cost more than the O3 threshold (250) and stayed
+ * a call in its caller's loop; with the tails each check costs a compare
+ * and a branch.  The hot path is unchanged. */
+
+static void add_incoming(LLVMValueRef phi, LLVMValueRef v, LLVMBasicBlockRef from) {
+  LLVMAddIncoming(phi, &v, &from, 1);
+}
+
+/* Builds a tail block with the builder, then puts the builder back. */
+static LLVMBasicBlockRef tail_begin(Fn *F, const char *name, LLVMBasicBlockRef *saved) {
+  *saved = LLVMGetInsertBlock(F->b);
+  LLVMBasicBlockRef bb = fn_block(F, name);
+  fn_position(F, bb);
+  return bb;
+}
+
+/* The traceback tail: `phi line`, the traceback entry, `return -1`. */
+static LLVMBasicBlockRef traceback_tail(Fn *F) {
+  if (F->tb_bb)
+    return F->tb_bb;
   Lower *L = F->L;
+  LLVMBasicBlockRef saved;
+  F->tb_bb = tail_begin(F, "traceback", &saved);
+  F->tb_line = LLVMBuildPhi(F->b, L->t_i32, "line");
   if (!F->file_str) {
     F->file_str = lower_cstring(L, L->source_path);
     F->name_str = lower_cstring(L, F->f->name);
   }
-  LLVMValueRef args[] = {F->file_str, F->name_str, fn_i32(F, F->line)};
+  LLVMValueRef args[] = {F->file_str, F->name_str, F->tb_line};
   call_rt_cold(F, RT_pjrt_add_traceback, args, 3);
   LLVMBuildBr(F->b, F->err_bb);
+  fn_position(F, saved);
+  return F->tb_bb;
+}
+
+/* The raise tail: `phi kind, msg, line`, pjrt_raise, then the traceback tail. */
+static LLVMBasicBlockRef raise_tail(Fn *F) {
+  if (F->raise_bb)
+    return F->raise_bb;
+  Lower *L = F->L;
+  LLVMBasicBlockRef tb = traceback_tail(F), saved;
+  F->raise_bb = tail_begin(F, "raise.tail", &saved);
+  F->raise_kind = LLVMBuildPhi(F->b, L->t_i32, "kind");
+  F->raise_msg = LLVMBuildPhi(F->b, L->t_ptr, "msg");
+  F->raise_line = LLVMBuildPhi(F->b, L->t_i32, "line");
+  LLVMValueRef args[] = {F->raise_kind, F->raise_msg};
+  call_rt_cold(F, RT_pjrt_raise, args, 2);
+  add_incoming(F->tb_line, F->raise_line, F->raise_bb);
+  LLVMBuildBr(F->b, tb);
+  fn_position(F, saved);
+  return F->raise_bb;
+}
+
+/* The status tail: `phi status, line`, the pymath status's kind and message,
+ * then the raise tail. */
+static LLVMBasicBlockRef status_tail(Fn *F) {
+  if (F->status_bb)
+    return F->status_bb;
+  Lower *L = F->L;
+  LLVMBasicBlockRef rt = raise_tail(F), saved;
+  F->status_bb = tail_begin(F, "status.tail", &saved);
+  F->status_val = LLVMBuildPhi(F->b, L->t_i32, "status");
+  F->status_line = LLVMBuildPhi(F->b, L->t_i32, "line");
+  add_incoming(F->raise_kind, call_rt_cold(F, RT_pjm_error_kind, &F->status_val, 1), F->status_bb);
+  add_incoming(F->raise_msg, call_rt_cold(F, RT_pjm_error_message, &F->status_val, 1),
+               F->status_bb);
+  add_incoming(F->raise_line, F->status_line, F->status_bb);
+  LLVMBuildBr(F->b, rt);
+  fn_position(F, saved);
+  return F->status_bb;
+}
+
+/* Leaves a raise site: with ok == NULL the code after this point is
+ * unreachable, and a fresh block takes it. */
+static void raise_site_done(Fn *F, LLVMBasicBlockRef ok) {
   fn_position(F, ok ? ok : fn_block(F, "dead"));
+}
+
+/* The traceback entry for the current line, then `return -1`. */
+void fn_raise_done(Fn *F, LLVMBasicBlockRef ok) {
+  LLVMBasicBlockRef tb = traceback_tail(F);
+  add_incoming(F->tb_line, fn_i32(F, F->line), LLVMGetInsertBlock(F->b));
+  LLVMBuildBr(F->b, tb);
+  raise_site_done(F, ok);
 }
 
 static const char *pjm_message(int st) {
@@ -144,9 +221,12 @@ static int pjm_kind(int st) {
   return kinds[st];
 }
 
+static LLVMValueRef msg_value(Fn *F, const char *msg) {
+  return msg ? lower_cstring(F->L, msg) : LLVMConstNull(F->L->t_ptr);
+}
+
 void fn_raise_msg_here(Fn *F, int kind, const char *msg) {
-  LLVMValueRef args[] = {fn_i32(F, kind),
-                         msg ? lower_cstring(F->L, msg) : LLVMConstNull(F->L->t_ptr)};
+  LLVMValueRef args[] = {fn_i32(F, kind), msg_value(F, msg)};
   call_rt_cold(F, RT_pjrt_raise, args, 2);
 }
 
@@ -159,16 +239,33 @@ void fn_raise_status_here(Fn *F, LLVMValueRef st) {
   call_rt_cold(F, RT_pjrt_raise, args, 2);
 }
 
+/* Raise kind/msg (i32 and ptr values) at the current line through the
+ * shared tail, then continue at ok. */
+static void raise_values(Fn *F, LLVMValueRef kind, LLVMValueRef msg, LLVMBasicBlockRef ok) {
+  LLVMBasicBlockRef tail = raise_tail(F), here = LLVMGetInsertBlock(F->b);
+  add_incoming(F->raise_kind, kind, here);
+  add_incoming(F->raise_msg, msg, here);
+  add_incoming(F->raise_line, fn_i32(F, F->line), here);
+  LLVMBuildBr(F->b, tail);
+  raise_site_done(F, ok);
+}
+
+void fn_raise_status(Fn *F, LLVMValueRef st, LLVMBasicBlockRef ok) {
+  LLVMBasicBlockRef tail = status_tail(F), here = LLVMGetInsertBlock(F->b);
+  add_incoming(F->status_val, st, here);
+  add_incoming(F->status_line, fn_i32(F, F->line), here);
+  LLVMBuildBr(F->b, tail);
+  raise_site_done(F, ok);
+}
+
 void fn_check_pjm(Fn *F, LLVMValueRef bad, int st) {
   LLVMBasicBlockRef ok = fn_guard(F, bad);
-  fn_raise_pjm_here(F, st);
-  fn_raise_done(F, ok);
+  raise_values(F, fn_i32(F, pjm_kind(st)), msg_value(F, pjm_message(st)), ok);
 }
 
 void fn_check_msg(Fn *F, LLVMValueRef bad, int kind, const char *msg) {
   LLVMBasicBlockRef ok = fn_guard(F, bad);
-  fn_raise_msg_here(F, kind, msg);
-  fn_raise_done(F, ok);
+  raise_values(F, fn_i32(F, kind), msg_value(F, msg), ok);
 }
 
 LLVMValueRef fn_call_pjm(Fn *F, RtFn f, LLVMValueRef *args, unsigned n, LLVMTypeRef out_ty) {
@@ -180,8 +277,7 @@ LLVMValueRef fn_call_pjm(Fn *F, RtFn f, LLVMValueRef *args, unsigned n, LLVMType
   all[n] = out;
   LLVMValueRef st = lower_call_rt(F->L, f, all, n + 1);
   LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(F->b, LLVMIntNE, st, fn_i32(F, 0), ""));
-  fn_raise_status_here(F, st);
-  fn_raise_done(F, ok);
+  fn_raise_status(F, st, ok);
   return LLVMBuildLoad2(F->b, out_ty, out, "");
 }
 
@@ -1266,11 +1362,29 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
     }
 }
 
+/* A loop-free, non-recursive function that compiled code calls gets
+ * `inlinehint`: LLVM's O3 inliner then takes it up to cost 325 instead of
+ * 250, which is what a helper with two or three math.* calls and its raise
+ * paths costs (each libm call about 35, its non-finite test and CPython's
+ * rules about 50); its caller's loop then runs without a call and the
+ * result's trip through memory.  LLVM still measures every call site, so a
+ * large body stays a call.  Functions only Python calls get no hint: their
+ * wrapper would inline them, which costs build time and saves nothing. */
+static void hint_inline(Lower *L, int i, const bool *reach) {
+  int n = L->prog->funcs.len;
+  bool called = false; /* by compiled code: else only its wrapper calls it */
+  for (int g = 0; g < n && !called; g++)
+    called = g != i && reach[(size_t)g * (size_t)n + (size_t)i];
+  if (called && !L->prog->funcs.data[i]->has_loops)
+    LLVMAddAttributeAtIndex(L->impl_fn[i], LLVMAttributeFunctionIndex, enum_attr(L, "inlinehint"));
+}
+
 void lower_bodies(Lower *L) {
   const bool *reach = call_closure(L);
   const RecTab *rt = rec_table(L, reach);
   for (int i = 0; i < L->prog->funcs.len; i++) {
     if (!rt->deep[i]) {
+      hint_inline(L, i, reach);
       lower_body(L, i, reach, rt, 0, false);
       continue;
     }

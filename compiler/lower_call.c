@@ -1,9 +1,11 @@
 /* lower_call.c: calls.  Calls to other compiled functions are direct calls of
  * their `_impl` (keywords and defaults resolved here, status checked, a
  * traceback entry added on the way out); builtins, math.* and numpy.* follow
- * builtins.def, one case per BI_* id: math.* through the CPython-exact pymath
- * helpers (or inline where the inline code is exact), numpy.* through libm
- * and LLVM intrinsics with NumPy's nan/inf results and no exceptions. */
+ * builtins.def, one case per BI_* id: math.* as glibc calls with CPython's
+ * exception rules inline (see "math.* through glibc"), or through the
+ * CPython-exact pymath helpers where CPython has its own algorithm; numpy.*
+ * through libm and LLVM intrinsics with NumPy's nan/inf results and no
+ * exceptions. */
 #include "lower_fn.h"
 
 /* ------------------------------------------------------- compiled callees */
@@ -239,10 +241,159 @@ static LLVMValueRef math_sqrt(Fn *F, Node *n) {
   return intr1(F, "llvm.sqrt", x);
 }
 
+/* ------------------------------------------------- math.* through glibc
+ *
+ * CPython computes these with the C library (mathmodule.c math_1, math_1a,
+ * math_2, math_pow, math_fmod) and decides its exceptions from the result,
+ * the arguments and errno.  With glibc, errno tells nothing the result does
+ * not: EDOM comes only with a NaN result, ERANGE for overflow only with an
+ * infinite one, and ERANGE with a finite result only on underflow, where
+ * |r| < 1.5 and CPython's is_error() does not raise.  So a finite result
+ * is always CPython's answer, and the lowering calls the same glibc function
+ * directly (no errno reset and read through __errno_location, no call of a
+ * helper with an out-pointer) and tests only the result on the hot path.
+ * The rare non-finite results take CPython's rules inline (math_1) or go to
+ * the pymath helper (the two-argument functions, whose special cases
+ * CPython handles before calling the library).  gamma, lgamma and hypot are
+ * CPython's own algorithms and stay pymath helpers. */
+
+static LLVMAttributeRef attr(Fn *F, const char *name, uint64_t val) {
+  unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+  return LLVMCreateEnumAttribute(F->L->ctx, kind, val);
+}
+
+/* LLVM's MemoryEffects encoding: 2 bits (ref 1, mod 2) per location, the
+ * inaccessible location second. */
+enum { MEM_INACCESSIBLE_READWRITE = 3 << 2 };
+
+/* A C-library function double(double[, double]) called so that LLVM cannot
+ * rewrite it: `nobuiltin` keeps it a call of glibc (no constant folding with
+ * the compiler's own library, no pow(x, 2.0) -> x*x, no sin(-x) -> -sin(x)),
+ * so the result has glibc's bits, as in CPython.  Its only memory is
+ * errno and the floating-point environment (inaccessible to compiled code,
+ * which never reads errno), so loads and stores of arrays move across it. */
+static LLVMValueRef libm_exact(Fn *F, const char *name, LLVMValueRef *args, unsigned n) {
+  LLVMValueRef r = libm(F, name, args, n);
+  LLVMValueRef fn = LLVMGetNamedFunction(F->L->mod, name);
+  if (!LLVMGetEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                                   LLVMGetEnumAttributeKindForName("memory", 6))) {
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, attr(F, "nounwind", 0));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, attr(F, "willreturn", 0));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            attr(F, "memory", MEM_INACCESSIBLE_READWRITE));
+  }
+  LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex, attr(F, "nobuiltin", 0));
+  return r;
+}
+
+static LLVMValueRef not_finite(Fn *F, LLVMValueRef x) {
+  return LLVMBuildFCmp(F->b, LLVMRealUEQ, intr1(F, "llvm.fabs", x), fn_f64(F, __builtin_inf()), "");
+}
+
+/* Continues in a fresh block where a (from abb) and c (from the current
+ * block) meet. */
+static LLVMValueRef join2(Fn *F, LLVMValueRef a, LLVMBasicBlockRef abb, LLVMValueRef c,
+                          LLVMBasicBlockRef done) {
+  LLVMBasicBlockRef cbb = LLVMGetInsertBlock(F->b);
+  LLVMBuildBr(F->b, done);
+  fn_position(F, done);
+  LLVMValueRef phi = LLVMBuildPhi(F->b, F->L->t_f64, "");
+  LLVMValueRef v[] = {a, c};
+  LLVMBasicBlockRef bb[] = {abb, cbb};
+  LLVMAddIncoming(phi, v, bb, 2);
+  return phi;
+}
+
+/* mathmodule.c math_1 on glibc's f.  A finite result is the answer.
+ * Otherwise a NaN from a non-NaN x is ValueError, an infinity from a finite
+ * x OverflowError (can_overflow) or ValueError, and the rest (x NaN, or x
+ * and the result infinite) is returned: the result, or x itself for
+ * CPython's m_log, m_log2 and m_log10 (returns_x), which return a NaN or
+ * +inf argument without calling the library (same value; x's NaN bits). */
+static LLVMValueRef math1(Fn *F, Node *n, const char *name, bool can_overflow, bool returns_x) {
+  LLVMBuilderRef b = F->b;
+  LLVMValueRef x = arg_as(F, n, 0, TY_F64);
+  LLVMValueRef r = libm_exact(F, name, &x, 1);
+  LLVMBasicBlockRef hot = LLVMGetInsertBlock(b);
+  LLVMBasicBlockRef special = fn_block(F, "math.special"), done = fn_block(F, "math.done");
+  fn_cond_br_unlikely(F, not_finite(F, r), special, done);
+  fn_position(F, special);
+  LLVMValueRef x_not_nan = LLVMBuildFCmp(b, LLVMRealORD, x, x, "");
+  fn_check_pjm(F, LLVMBuildAnd(b, is_nan(F, r), x_not_nan, ""), PJM_MATH_DOMAIN);
+  /* r is NaN only with x NaN from here on, else infinite */
+  fn_check_pjm(F, is_finite(F, x), can_overflow ? PJM_MATH_RANGE : PJM_MATH_DOMAIN);
+  return join2(F, r, hot, returns_x ? x : r, done);
+}
+
+/* glibc's result r where `fast` holds (cases in which CPython returns
+ * exactly r), else the pymath helper f on the same arguments, which does
+ * CPython's special cases and raises. */
+static LLVMValueRef fast_or_helper(Fn *F, LLVMValueRef fast, LLVMValueRef r, RtFn f,
+                                   LLVMValueRef *args, unsigned n) {
+  LLVMBasicBlockRef hot = LLVMGetInsertBlock(F->b);
+  LLVMBasicBlockRef slow = fn_block(F, "math.slow"), done = fn_block(F, "math.done");
+  fn_cond_br_unlikely(F, LLVMBuildNot(F->b, fast, ""), slow, done);
+  fn_position(F, slow);
+  LLVMValueRef v = fn_call_pjm(F, f, args, n, F->L->t_f64);
+  return join2(F, r, hot, v, done);
+}
+
+/* math.erf, math.erfc (math_1a): CPython raises only when errno says EDOM
+ * or an ERANGE overflow, and glibc's erf and erfc never overflow or set
+ * EDOM (erfc's ERANGE is an underflow): glibc's result, nothing to test. */
+static LLVMValueRef math_erf(Fn *F, Node *n, const char *name) {
+  LLVMValueRef x = arg_as(F, n, 0, TY_F64);
+  return libm_exact(F, name, &x, 1);
+}
+
+static LLVMValueRef and3(Fn *F, LLVMValueRef a, LLVMValueRef b, LLVMValueRef c) {
+  return LLVMBuildAnd(F->b, LLVMBuildAnd(F->b, a, b, ""), c, "");
+}
+
+/* math.atan2(y, x): CPython's m_atan2 handles NaN, infinite arguments and
+ * y == 0 itself (pjm_math_atan2); the rest is glibc's atan2, which only
+ * underflows there (no error). */
+static LLVMValueRef math_atan2(Fn *F, Node *n) {
+  LLVMValueRef a[] = {arg_as(F, n, 0, TY_F64), arg_as(F, n, 1, TY_F64)};
+  LLVMValueRef r = libm_exact(F, "atan2", a, 2);
+  LLVMValueRef y_nonzero = LLVMBuildFCmp(F->b, LLVMRealONE, a[0], fn_f64(F, 0.0), "");
+  LLVMValueRef fast = and3(F, y_nonzero, is_finite(F, a[0]), is_finite(F, a[1]));
+  return fast_or_helper(F, fast, r, RT_pjm_math_atan2, a, 2);
+}
+
+/* math.pow(x, y): for finite x and y CPython returns glibc's pow when it is
+ * finite (errno can only be underflow then); infinite arguments and
+ * non-finite results go to its special cases (pjm_math_pow). */
+static LLVMValueRef math_pow(Fn *F, Node *n) {
+  LLVMValueRef a[] = {arg_as(F, n, 0, TY_F64), arg_as(F, n, 1, TY_F64)};
+  LLVMValueRef r = libm_exact(F, "pow", a, 2);
+  LLVMValueRef fast = and3(F, is_finite(F, r), is_finite(F, a[0]), is_finite(F, a[1]));
+  return fast_or_helper(F, fast, r, RT_pjm_math_pow, a, 2);
+}
+
+/* math.fmod(x, y): glibc's fmod is exact and sets errno only with a NaN
+ * result; CPython answers fmod(x, +-inf) itself (pjm_math_fmod). */
+static LLVMValueRef math_fmod(Fn *F, Node *n) {
+  LLVMValueRef a[] = {arg_as(F, n, 0, TY_F64), arg_as(F, n, 1, TY_F64)};
+  LLVMValueRef r = libm_exact(F, "fmod", a, 2);
+  LLVMValueRef fast = LLVMBuildAnd(F->b, LLVMBuildFCmp(F->b, LLVMRealORD, r, r, ""),
+                                   is_finite(F, a[1]), "");
+  return fast_or_helper(F, fast, r, RT_pjm_math_fmod, a, 2);
+}
+
+/* math.log(x[, base]).  With a base CPython divides m_log(x) by
+ * m_log(base): when both are finite (then both are glibc's log) and the
+ * divisor is not 0, that is one division; else pjm_math_log_base raises
+ * for x first, then base, then ZeroDivisionError as CPython does. */
 static LLVMValueRef math_log(Fn *F, Node *n) {
-  if (n->list.len == 2)
-    return pjm2(F, RT_pjm_math_log_base, n);
-  return pjm1(F, RT_pjm_math_log, n);
+  if (n->list.len == 1)
+    return math1(F, n, "log", false, true);
+  LLVMValueRef a[] = {arg_as(F, n, 0, TY_F64), arg_as(F, n, 1, TY_F64)};
+  LLVMValueRef num = libm_exact(F, "log", &a[0], 1), den = libm_exact(F, "log", &a[1], 1);
+  LLVMValueRef den_ok = LLVMBuildFCmp(F->b, LLVMRealONE, den, fn_f64(F, 0.0), "");
+  LLVMValueRef fast = and3(F, is_finite(F, num), is_finite(F, den), den_ok);
+  LLVMValueRef r = LLVMBuildFDiv(F->b, num, den, "");
+  return fast_or_helper(F, fast, r, RT_pjm_math_log_base, a, 2);
 }
 
 static LLVMValueRef math_gcd(Fn *F, Node *n) {
@@ -294,26 +445,26 @@ static LLVMValueRef builtin_call(Fn *F, Node *n, Type **rt) {
     return lower_round(F, n);
 
   case BI_M_SQRT: return math_sqrt(F, n);
-  case BI_M_EXP: return pjm1(F, RT_pjm_math_exp, n);
-  case BI_M_EXPM1: return pjm1(F, RT_pjm_math_expm1, n);
+  case BI_M_EXP: return math1(F, n, "exp", true, false);
+  case BI_M_EXPM1: return math1(F, n, "expm1", true, false);
   case BI_M_LOG: return math_log(F, n);
-  case BI_M_LOG2: return pjm1(F, RT_pjm_math_log2, n);
-  case BI_M_LOG10: return pjm1(F, RT_pjm_math_log10, n);
-  case BI_M_LOG1P: return pjm1(F, RT_pjm_math_log1p, n);
-  case BI_M_SIN: return pjm1(F, RT_pjm_math_sin, n);
-  case BI_M_COS: return pjm1(F, RT_pjm_math_cos, n);
-  case BI_M_TAN: return pjm1(F, RT_pjm_math_tan, n);
-  case BI_M_ASIN: return pjm1(F, RT_pjm_math_asin, n);
-  case BI_M_ACOS: return pjm1(F, RT_pjm_math_acos, n);
-  case BI_M_ATAN: return pjm1(F, RT_pjm_math_atan, n);
-  case BI_M_ATAN2: return pjm2(F, RT_pjm_math_atan2, n);
-  case BI_M_SINH: return pjm1(F, RT_pjm_math_sinh, n);
-  case BI_M_COSH: return pjm1(F, RT_pjm_math_cosh, n);
-  case BI_M_TANH: return pjm1(F, RT_pjm_math_tanh, n);
-  case BI_M_ASINH: return pjm1(F, RT_pjm_math_asinh, n);
-  case BI_M_ACOSH: return pjm1(F, RT_pjm_math_acosh, n);
-  case BI_M_ATANH: return pjm1(F, RT_pjm_math_atanh, n);
-  case BI_M_POW: return pjm2(F, RT_pjm_math_pow, n);
+  case BI_M_LOG2: return math1(F, n, "log2", false, true);
+  case BI_M_LOG10: return math1(F, n, "log10", false, true);
+  case BI_M_LOG1P: return math1(F, n, "log1p", false, false);
+  case BI_M_SIN: return math1(F, n, "sin", false, false);
+  case BI_M_COS: return math1(F, n, "cos", false, false);
+  case BI_M_TAN: return math1(F, n, "tan", false, false);
+  case BI_M_ASIN: return math1(F, n, "asin", false, false);
+  case BI_M_ACOS: return math1(F, n, "acos", false, false);
+  case BI_M_ATAN: return math1(F, n, "atan", false, false);
+  case BI_M_ATAN2: return math_atan2(F, n);
+  case BI_M_SINH: return math1(F, n, "sinh", true, false);
+  case BI_M_COSH: return math1(F, n, "cosh", true, false);
+  case BI_M_TANH: return math1(F, n, "tanh", false, false);
+  case BI_M_ASINH: return math1(F, n, "asinh", false, false);
+  case BI_M_ACOSH: return math1(F, n, "acosh", false, false);
+  case BI_M_ATANH: return math1(F, n, "atanh", false, false);
+  case BI_M_POW: return math_pow(F, n);
   case BI_M_FABS: return intr1(F, "llvm.fabs", arg_as(F, n, 0, TY_F64));
   case BI_M_FLOOR: *rt = i64; return round_to_int(F, n, "llvm.floor");
   case BI_M_CEIL: *rt = i64; return round_to_int(F, n, "llvm.ceil");
@@ -323,14 +474,14 @@ static LLVMValueRef builtin_call(Fn *F, Node *n, Type **rt) {
     return intr2(F, "llvm.copysign", x, y);
   }
   case BI_M_HYPOT: return pjm2(F, RT_pjm_math_hypot, n);
-  case BI_M_FMOD: return pjm2(F, RT_pjm_math_fmod, n);
+  case BI_M_FMOD: return math_fmod(F, n);
   case BI_M_ISNAN: *rt = bl; return is_nan(F, arg_as(F, n, 0, TY_F64));
   case BI_M_ISINF: *rt = bl; return is_inf(F, arg_as(F, n, 0, TY_F64));
   case BI_M_ISFINITE: *rt = bl; return is_finite(F, arg_as(F, n, 0, TY_F64));
   case BI_M_DEGREES: return scale(F, n, 180.0 / PI);  /* CPython: x * (180.0 / pi) */
   case BI_M_RADIANS: return scale(F, n, PI / 180.0);  /* x * (pi / 180.0) */
-  case BI_M_ERF: return pjm1(F, RT_pjm_math_erf, n);
-  case BI_M_ERFC: return pjm1(F, RT_pjm_math_erfc, n);
+  case BI_M_ERF: return math_erf(F, n, "erf");
+  case BI_M_ERFC: return math_erf(F, n, "erfc");
   case BI_M_GAMMA: return pjm1(F, RT_pjm_math_gamma, n);
   case BI_M_LGAMMA: return pjm1(F, RT_pjm_math_lgamma, n);
   case BI_M_GCD: *rt = i64; return math_gcd(F, n);

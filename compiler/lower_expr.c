@@ -115,7 +115,7 @@ static bool int_fits(const Type *from, const Type *to) {
 /* The raise of int(x) for an x outside [-2**63, 2**63) or NaN: ValueError
  * for NaN, OverflowError for inf and for values outside i64 (CPython would
  * grow the int). */
-static void raise_float_to_int(Fn *F, LLVMValueRef x) {
+static void raise_float_to_int(Fn *F, LLVMValueRef x, LLVMBasicBlockRef ok) {
   LLVMBuilderRef b = F->b;
   LLVMValueRef isnan = LLVMBuildFCmp(b, LLVMRealUNO, x, x, "");
   LLVMValueRef ax = fn_intrinsic(F, "llvm.fabs", &F->L->t_f64, 1, &x, 1);
@@ -123,7 +123,7 @@ static void raise_float_to_int(Fn *F, LLVMValueRef x) {
   LLVMValueRef st = LLVMBuildSelect(
       b, isnan, fn_i32(F, PJM_NAN_TO_INT),
       LLVMBuildSelect(b, isinf, fn_i32(F, PJM_INF_TO_INT), fn_i32(F, PJM_INT_OVERFLOW), ""), "");
-  fn_raise_status_here(F, st);
+  fn_raise_status(F, st, ok);
 }
 
 static bool target_x86_64(Fn *F) {
@@ -153,8 +153,7 @@ LLVMValueRef float_to_int(Fn *F, LLVMValueRef x) {
   fn_cond_br_unlikely(F, odd, second, okb);
   fn_position(F, second);
   LLVMBasicBlockRef is_min = fn_guard(F, LLVMBuildFCmp(b, LLVMRealUNE, x, min, ""));
-  raise_float_to_int(F, x);
-  fn_raise_done(F, is_min);
+  raise_float_to_int(F, x, is_min);
   LLVMBuildBr(b, okb);
   fn_position(F, okb);
   return r ? r : LLVMBuildFPToSI(b, x, F->L->t_i64, "");

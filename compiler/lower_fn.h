@@ -73,6 +73,9 @@ typedef struct Fn {
   bool rec;                     /* a _rec variant: returns {value, status} */
   LLVMValueRef depth;           /* i32 recursive calls active (_rec variants), else NULL */
   LLVMValueRef file_str, name_str;
+  /* the shared raise tails (lower.c), made on first use, and their phis */
+  LLVMBasicBlockRef tb_bb, raise_bb, status_bb;
+  LLVMValueRef tb_line, raise_kind, raise_msg, raise_line, status_val, status_line;
   /* the fast copy of a versioned loop: subscripts whose indices the guard
    * proved in range (no check, no wraparound, nsw index arithmetic) and
    * `acc += f` statements proved not to overflow */
@@ -137,6 +140,9 @@ void fn_check_msg(Fn *F, LLVMValueRef bad, int pjrt_kind, const char *msg);
 void fn_raise_pjm_here(Fn *F, int pjm_status);
 void fn_raise_msg_here(Fn *F, int pjrt_kind, const char *msg);
 void fn_raise_status_here(Fn *F, LLVMValueRef status);  /* dynamic pymath status */
+/* The raise for a dynamic pymath status at the current line (through the
+ * function's shared raise tail), then continues at ok (NULL: unreachable). */
+void fn_raise_status(Fn *F, LLVMValueRef status, LLVMBasicBlockRef ok);
 /* Calls a pymath helper whose result goes through its last (pointer)
  * parameter: raises on a non-zero status, returns the loaded result. */
 LLVMValueRef fn_call_pjm(Fn *F, RtFn f, LLVMValueRef *args, unsigned n, LLVMTypeRef out_ty);
