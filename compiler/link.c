@@ -38,10 +38,7 @@ const char *link_find_runtime(Arena *a) {
 }
 
 /* $CC may be a command with arguments ("ccache gcc"): split on blanks. */
-static int split_cc(Arena *a, const char **argv, int max) {
-  const char *cc = getenv("CC");
-  if (!cc || !*cc)
-    cc = "cc";
+static int split_cc(Arena *a, const char *cc, const char **argv, int max) {
   int n = 0;
   const char *p = cc;
   while (*p && n < max) {
@@ -101,8 +98,21 @@ static int run_capture(char *const *argv, Str *out) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int link_module(Arena *a, const char *obj_path, const char *runtime_lib, const char *out_path,
-                Str *err) {
+/* Runs the link (argv's linker choice included); on failure *err says why. */
+static int run_link(char *const *argv, const char *out_path, Str *err) {
+  Str out = {0};
+  int rc = run_capture(argv, &out);
+  if (rc != 0) {
+    str_printf(err, "linking '%s' failed (%s exited with %d)", out_path, argv[0], rc);
+    if (out.len)
+      str_printf(err, ":\n%.*s", (int)out.len, out.buf);
+  }
+  str_free(&out);
+  return rc;
+}
+
+int link_module(Arena *a, const char *const *objs, int nobj, const char *runtime_lib,
+                const char *out_path, Str *err) {
   /* The temporary goes in the destination directory so rename() is atomic. */
   char *tmp = arena_printf(a, "%s.tmp-XXXXXX", out_path);
   int fd = mkstemp(tmp);
@@ -112,29 +122,25 @@ int link_module(Arena *a, const char *obj_path, const char *runtime_lib, const c
   }
   close(fd);
 
-  const char *argv[24];
-  int n = split_cc(a, argv, 8);
+  const char *cc = getenv("CC");
+  const char **argv = ARENA_ARRAY(a, const char *, 8 + 16 + nobj);
+  int n = split_cc(a, cc && *cc ? cc : "cc", argv, 8);
   argv[n++] = "-shared";
   argv[n++] = "-o";
   argv[n++] = tmp;
-  argv[n++] = obj_path;
+  for (int i = 0; i < nobj; i++)
+    argv[n++] = objs[i];
   argv[n++] = runtime_lib;
   argv[n++] = "-Wl,--exclude-libs,ALL";
   argv[n++] = "-Wl,-O1";
   argv[n++] = "-lm";
   argv[n] = NULL;
 
-  Str out = {0};
-  int rc = run_capture((char *const *)argv, &out);
+  int rc = run_link((char *const *)argv, out_path, err);
   if (rc != 0) {
     unlink(tmp);
-    str_printf(err, "linking '%s' failed (%s exited with %d)", out_path, argv[0], rc);
-    if (out.len)
-      str_printf(err, ":\n%.*s", (int)out.len, out.buf);
-    str_free(&out);
     return -1;
   }
-  str_free(&out);
   /* mkstemp made the file 0600; a module is as readable as any other file. */
   mode_t mask = umask(0);
   umask(mask);
