@@ -169,7 +169,8 @@ static int build(Compilation *c, const Program *prog) {
   pj_ir_free(ir);
   phase_done(c, "emit");
   if (rc == 0) {
-    rc = link_module(&c->arena, objs, nobj, runtime, out, &err);
+    rc = link_module(&c->arena, objs, nobj, runtime, out,
+                     arena_printf(&c->arena, "%s%s", modname, PJ_EXT_SUFFIX), &err);
     phase_done(c, "link");
   }
   remove_objects(dir, objs, nobj);

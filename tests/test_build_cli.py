@@ -368,6 +368,25 @@ def test_cc_with_arguments_is_honoured(src):
     assert_ok(r)
 
 
+def test_failing_gold_falls_back_to_the_system_linker(src, tmp_path):
+    # link.c prefers ld.gold when it is on PATH; one that fails must not
+    # fail the build.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "ld.gold").write_text(f"#!/bin/sh\ntouch {tmp_path}/gold-ran\nexit 1\n")
+    (fake / "ld.gold").chmod(0o755)
+    env = dict(os.environ, PATH=f"{fake}:{os.environ['PATH']}")
+    env.pop("CC", None)
+    r = subprocess.run([PYJITC, "build", str(src)], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert_ok(r)
+    if not (tmp_path / "gold-ran").exists():
+        pytest.skip("cc did not pick ld.gold from PATH here")
+    assert exported_symbols(src.with_name("fast" + EXT)) == ["PyInit_fast"]
+    r = run_python("import fast; print(fast.add(2, 3))", cwd=src.parent)
+    assert r.stdout == "5\n", r.stderr
+
+
 def test_missing_runtime_is_internal_error(src, tmp_path):
     env = dict(os.environ, PYJITC_RUNTIME=str(tmp_path / "nope.a"))
     r = subprocess.run([PYJITC, "build", str(src)], capture_output=True, text=True, env=env,

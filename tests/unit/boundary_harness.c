@@ -433,7 +433,7 @@ int main(int argc, char **argv) {
   Str err = {0};
   if (emit_program(L->ir, &o, &h.a, dir, objs, &nobj, arena_printf(&h.a, "%s/bnd.ll", dir),
                    arena_printf(&h.a, "%s/bnd.s", dir), &err) ||
-      link_module(&h.a, objs, nobj, argv[2], so, &err)) {
+      link_module(&h.a, objs, nobj, argv[2], so, "bnd" PJ_EXT_SUFFIX, &err)) {
     fprintf(stderr, "error: %s\n", err.buf);
     return 1;
   }
