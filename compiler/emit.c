@@ -228,6 +228,18 @@ static int emit_jobs(bool *forced) {
   return n > 0 ? (int)n : 1;
 }
 
+/* Every function starts on a 64-byte line.  How its hot code falls on
+ * cache lines then no longer depends on what precedes it in the object, which
+ * the split into parts (and the linker) changes: with LLVM's 16-byte
+ * alignment the same instructions of collatz_longest (safe) ran 18% and
+ * fib's (unchecked) 15% slower after a reordering.  Costs 24 bytes of
+ * padding per function on average. */
+static void align_functions(LLVMModuleRef m) {
+  for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+    if (!LLVMIsDeclaration(f) && LLVMGetAlignment(f) < 64)
+      LLVMSetAlignment(f, 64);
+}
+
 typedef struct PartResult {
   int rc;
   double opt_ms, codegen_ms;
@@ -249,6 +261,7 @@ static PartResult build_parts(PjIR *ir, const SplitPlan *plan, unsigned parts, i
   double t1 = emit_now_ms();
   r.opt_ms = t1 - t0;
   split_emit_globals(ir->mod, parts & 1u);
+  align_functions(ir->mod);
   char *msg = NULL;
   if (ll_path && LLVMPrintModuleToFile(ir->mod, ll_path, &msg)) {
     Str what = {0};
