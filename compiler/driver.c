@@ -115,6 +115,12 @@ static bool output_dir_writable(Compilation *c, const char *out) {
   return false;
 }
 
+static void remove_objects(const char *dir, const char **objs, int nobj) {
+  for (int i = 0; i < nobj; i++)
+    unlink(objs[i]);
+  rmdir(dir);
+}
+
 /* lower -> emit -> link.  The object goes to a private temporary file. */
 static int build(Compilation *c, const Program *prog) {
   const char *modname = module_name_of(c);
@@ -137,30 +143,37 @@ static int build(Compilation *c, const Program *prog) {
                            absolute_path(c, c->opt->input),
                            c->opt->no_exec ? NULL : c->src->text);
   phase_done(c, "lower");
-  char obj[] = "/tmp/pyjitc-XXXXXX.o";
-  int fd = mkstemps(obj, 2);
-  if (fd < 0) {
+  /* The objects go to a private temporary directory. */
+  char dir[] = "/tmp/pyjitc-XXXXXX";
+  if (!mkdtemp(dir)) {
     pj_ir_free(ir);
-    fprintf(stderr, "pyjitc: internal error: cannot create a temporary file: %s\n",
+    fprintf(stderr, "pyjitc: internal error: cannot create a temporary directory: %s\n",
             strerror(errno));
     return PJ_EXIT_INTERNAL;
   }
-  close(fd);
   Str err = {0};
-  int rc = emit_program(ir, c->opt, obj, c->opt->emit_llvm ? output_path(c, modname, ".ll") : NULL,
+  const char *objs[EMIT_MAX_OBJECTS];
+  int nobj = 0;
+  int rc = emit_program(ir, c->opt, &c->arena, dir, objs, &nobj,
+                        c->opt->emit_llvm ? output_path(c, modname, ".ll") : NULL,
                         c->opt->emit_asm ? output_path(c, modname, ".s") : NULL, &err);
   if (c->opt->verbose && rc == 0) {
     double opt_ms, cg_ms;
-    emit_timings(ir, &opt_ms, &cg_ms);
+    int parts;
+    emit_timings(ir, &opt_ms, &cg_ms, &parts);
     fprintf(stderr, "pyjitc:   optimize %8.2f ms\npyjitc:   codegen  %8.2f ms\n", opt_ms, cg_ms);
+    if (parts > 1)
+      fprintf(stderr, "pyjitc:   (%d parts optimized and compiled in parallel; "
+                      "the times above are the slowest part's)\n", parts);
   }
   pj_ir_free(ir);
   phase_done(c, "emit");
   if (rc == 0) {
-    rc = link_module(&c->arena, obj, runtime, out, &err);
+    rc = link_module(&c->arena, objs, nobj, runtime, out,
+                     arena_printf(&c->arena, "%s%s", modname, PJ_EXT_SUFFIX), &err);
     phase_done(c, "link");
   }
-  unlink(obj);
+  remove_objects(dir, objs, nobj);
   if (rc != 0) {
     fprintf(stderr, "pyjitc: internal error: %s\n", err.buf ? err.buf : "build failed");
     str_free(&err);

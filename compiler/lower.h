@@ -17,18 +17,23 @@ PjIR *lower_program(Arena *a, Bailout *b, const Program *p, const PjOptions *o,
                     const char *module_name, const char *source_path,
                     const char *source_text);
 
-/* Verifies, optimizes (-O level, fastmath) and writes the object file; also
- * NAME.ll / NAME.s when `ll_path` / `asm_path` are non-NULL.  On failure
- * returns -1 with a message in *err. */
-int emit_program(PjIR *ir, const PjOptions *o, const char *obj_path, const char *ll_path,
-                 const char *asm_path, Str *err);
+/* Verifies, optimizes (-O level, fastmath) and writes the object code into
+ * the directory `obj_dir`, as one object file per part generated in parallel
+ * (at most EMIT_MAX_OBJECTS; their paths, allocated in `a`, go to objs[] and
+ * their number to *nobj, also after a failure: the caller removes them);
+ * also NAME.ll / NAME.s when `ll_path` / `asm_path` are non-NULL.  On
+ * failure returns -1 with a message in *err. */
+enum { EMIT_MAX_OBJECTS = 8 };
+int emit_program(PjIR *ir, const PjOptions *o, Arena *a, const char *obj_dir, const char **objs,
+                 int *nobj, const char *ll_path, const char *asm_path, Str *err);
 
 /* Checks that the target (--target-cpu) is one LLVM knows, before any work:
  * -1 with a message in *err for an unknown CPU (a usage error, exit 2). */
 int emit_check_target(const PjOptions *o, Str *err);
 
-/* Timings of the last emit, for -v: optimization and code generation in ms. */
-void emit_timings(const PjIR *ir, double *opt_ms, double *codegen_ms);
+/* Timings of the last emit, for -v: optimization and code generation in ms
+ * (wall time), and how many processes generated code. */
+void emit_timings(const PjIR *ir, double *opt_ms, double *codegen_ms, int *codegen_parts);
 
 void pj_ir_free(PjIR *ir);
 

@@ -636,8 +636,15 @@ static void build_wrapper(Lower *L, int fi, const bool *writable) {
   LLVMValueRef save = f->has_loops ? lower_call_rt(L, RT_pjrt_release_gil, NULL, 0) : NULL;
   LLVMValueRef status =
       LLVMBuildCall2(L->b, L->impl_ty[fi], L->impl_fn[fi], callargs, (unsigned)nargs, "status");
-  if (save)
+  if (save) {
+    /* Not inlined here: SYMBOL_impl is compiled anyway (hidden, other
+     * functions may call it), so inlining it would optimize and compile its
+     * loops twice; one call costs nothing next to releasing the GIL. */
+    unsigned kind = LLVMGetEnumAttributeKindForName("noinline", 8);
+    LLVMAddCallSiteAttribute(status, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(L->ctx, kind, 0));
     lower_call_rt(L, RT_pjrt_acquire_gil, &save, 1);
+  }
   release_arrays(&w, arrays);
 
   LLVMBasicBlockRef ok = new_block(L, w.fn, "box");

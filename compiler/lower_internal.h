@@ -31,7 +31,8 @@ struct PjIR {
   LLVMContextRef ctx;
   LLVMModuleRef mod;
   LLVMTargetMachineRef tm;
-  double opt_ms, codegen_ms;
+  double opt_ms, codegen_ms; /* for -v (of the slowest part) */
+  int parts;                 /* parts built in parallel (emit_split.c) */
 };
 
 typedef enum {

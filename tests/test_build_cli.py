@@ -203,6 +203,30 @@ def test_emit_asm(src):
     assert "add_impl" in s and "PyInit_fast:" in s
 
 
+def test_split_build_exports_only_pyinit_and_works(src, monkeypatch):
+    # PYJITC_JOBS=3: every function's component in its own part (emit_split.c)
+    monkeypatch.setenv("PYJITC_JOBS", "3")
+    r = build("-v", src)
+    assert_ok(r)
+    assert "3 parts optimized and compiled in parallel" in r.stderr
+    assert exported_symbols(src.with_name("fast" + EXT)) == ["PyInit_fast"]
+    r = run_python("import fast, numpy as np; print(fast.add(2, 3), fast.mul(2, 5), "
+                   "fast.total(np.arange(5.0)), fast.plain(1))", cwd=src.parent)
+    assert r.stdout.split() == ["5", "30", "10.0", "('plain',", "1)"], r.stderr
+
+
+def test_emit_llvm_and_asm_show_the_whole_module_unsplit(src, monkeypatch):
+    monkeypatch.setenv("PYJITC_JOBS", "3")
+    r = build("-v", "--emit-llvm", "--emit-asm", src)
+    assert_ok(r)
+    assert "parts" not in r.stderr
+    ll = src.with_name("fast.ll").read_text()
+    s = src.with_name("fast.s").read_text()
+    for name in ("add", "axpy", "total", "at", "mul"):
+        assert re.search(rf"define .*@{name}\.wrapper\(", ll), name
+        assert f"{name}.wrapper:" in s, name
+
+
 def test_emit_both_into_outdir(src, tmp_path):
     out = tmp_path / "o"
     out.mkdir()
@@ -342,6 +366,25 @@ def test_cc_with_arguments_is_honoured(src):
     r = subprocess.run([PYJITC, "build", str(src)], capture_output=True, text=True, env=env,
                        timeout=60)
     assert_ok(r)
+
+
+def test_failing_gold_falls_back_to_the_system_linker(src, tmp_path):
+    # link.c prefers ld.gold when it is on PATH; one that fails must not
+    # fail the build.
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "ld.gold").write_text(f"#!/bin/sh\ntouch {tmp_path}/gold-ran\nexit 1\n")
+    (fake / "ld.gold").chmod(0o755)
+    env = dict(os.environ, PATH=f"{fake}:{os.environ['PATH']}")
+    env.pop("CC", None)
+    r = subprocess.run([PYJITC, "build", str(src)], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert_ok(r)
+    if not (tmp_path / "gold-ran").exists():
+        pytest.skip("cc did not pick ld.gold from PATH here")
+    assert exported_symbols(src.with_name("fast" + EXT)) == ["PyInit_fast"]
+    r = run_python("import fast; print(fast.add(2, 3))", cwd=src.parent)
+    assert r.stdout == "5\n", r.stderr
 
 
 def test_missing_runtime_is_internal_error(src, tmp_path):

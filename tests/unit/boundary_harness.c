@@ -427,12 +427,13 @@ int main(int argc, char **argv) {
     return 1;
 
   const char *dir = argv[1];
-  const char *obj = arena_printf(&h.a, "%s/bnd.o", dir);
   const char *so = arena_printf(&h.a, "%s/bnd%s", dir, PJ_EXT_SUFFIX);
+  const char *objs[EMIT_MAX_OBJECTS];
+  int nobj;
   Str err = {0};
-  if (emit_program(L->ir, &o, obj, arena_printf(&h.a, "%s/bnd.ll", dir),
+  if (emit_program(L->ir, &o, &h.a, dir, objs, &nobj, arena_printf(&h.a, "%s/bnd.ll", dir),
                    arena_printf(&h.a, "%s/bnd.s", dir), &err) ||
-      link_module(&h.a, obj, argv[2], so, &err)) {
+      link_module(&h.a, objs, nobj, argv[2], so, "bnd" PJ_EXT_SUFFIX, &err)) {
     fprintf(stderr, "error: %s\n", err.buf);
     return 1;
   }
