@@ -120,6 +120,46 @@ static LLVMValueRef floordivmod_pos_const(Fn *F, LLVMValueRef a, int64_t c, bool
   return LLVMBuildSub(B, a, LLVMBuildMul(B, q, fn_i64(F, c), ""), "");
 }
 
+/* a // b and a % b for a divisor not known to be a constant > 0.  The
+ * divisor -1 (x86's idiv traps on INT64_MIN / -1) and the floor fix-up
+ * (remainder and divisor of opposite signs) are rare branches, not selects:
+ * a predicted branch adds nothing to the latency of a chain such as
+ * Euclid's `x, y = y, x % y`, where a select before and after the idiv
+ * added ~35% (gcd_pairs); operands of random signs mispredict instead. */
+static LLVMValueRef floordivmod_var(Fn *F, LLVMValueRef a, LLVMValueRef b, bool mod,
+                                    bool maybe_m1) {
+  LLVMBuilderRef B = F->b;
+  LLVMBasicBlockRef end = fn_block(F, "fdm.end");
+  LLVMValueRef vals[3];
+  LLVMBasicBlockRef from[3];
+  unsigned n = 0;
+  if (maybe_m1) {
+    LLVMBasicBlockRef m1 = fn_block(F, "fdm.m1"), div = fn_block(F, "fdm.div");
+    fn_cond_br_unlikely(F, LLVMBuildICmp(B, LLVMIntEQ, b, fn_i64(F, -1), ""), m1, div);
+    fn_position(F, m1);
+    vals[n] = mod ? fn_i64(F, 0) : int_neg(F, a);
+    from[n++] = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, end);
+    fn_position(F, div);
+  }
+  LLVMValueRef q = LLVMBuildSDiv(B, a, b, ""), r = LLVMBuildSRem(B, a, b, "");
+  LLVMValueRef adj = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, r, fn_i64(F, 0), ""),
+                                  LLVMBuildICmp(B, LLVMIntSLT, LLVMBuildXor(B, r, b, ""),
+                                                fn_i64(F, 0), ""), "");
+  LLVMBasicBlockRef fix = fn_block(F, "fdm.fix");
+  vals[n] = mod ? r : q;
+  from[n++] = LLVMGetInsertBlock(B);
+  fn_cond_br_unlikely(F, adj, fix, end);
+  fn_position(F, fix);
+  vals[n] = mod ? LLVMBuildAdd(B, r, b, "") : LLVMBuildSub(B, q, fn_i64(F, 1), "");
+  from[n++] = fix;
+  LLVMBuildBr(B, end);
+  fn_position(F, end);
+  LLVMValueRef phi = LLVMBuildPhi(B, F->L->t_i64, "");
+  LLVMAddIncoming(phi, vals, from, n);
+  return phi;
+}
+
 /* a // b and a % b with Python's floor semantics (the result of % has the
  * divisor's sign).  Division by a constant power of two is an exact shift or
  * mask.  sdiv/srem never see INT64_MIN / -1 (undefined, traps on x86). */
@@ -137,27 +177,9 @@ static LLVMValueRef int_floordivmod(Fn *F, LLVMValueRef a, LLVMValueRef b, bool 
   if (known && c > 1)
     return floordivmod_pos_const(F, a, c, mod);
   check_zero(F, b, mod ? PJM_INT_MOD_ZERO : PJM_INT_DIVMOD_ZERO);
-  bool maybe_m1 = !known || c == -1;
-  LLVMValueRef is_m1 = NULL, b1 = b;
-  if (maybe_m1) {
-    is_m1 = LLVMBuildICmp(B, LLVMIntEQ, b, fn_i64(F, -1), "");
-    if (!mod && F->overflowcheck)
-      fn_check_pjm(F, LLVMBuildAnd(B, is_m1, LLVMBuildICmp(B, LLVMIntEQ, a, fn_i64(F, INT64_MIN), ""), ""),
-                   PJM_INT_OVERFLOW);
-    b1 = LLVMBuildSelect(B, is_m1, fn_i64(F, 1), b, "");
-  }
-  LLVMValueRef q = LLVMBuildSDiv(B, a, b1, ""), r = LLVMBuildSRem(B, a, b1, "");
-  LLVMValueRef adj = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntNE, r, fn_i64(F, 0), ""),
-                                  LLVMBuildICmp(B, LLVMIntSLT, LLVMBuildXor(B, r, b1, ""),
-                                                fn_i64(F, 0), ""), "");
-  if (mod) {
-    r = LLVMBuildAdd(B, r, LLVMBuildSelect(B, adj, b1, fn_i64(F, 0), ""), "");
-    return r; /* b == -1: b1 == 1, r == 0, as Python's x % -1 */
-  }
-  q = LLVMBuildSub(B, q, LLVMBuildZExt(B, adj, F->L->t_i64, ""), "");
-  if (maybe_m1) /* x // -1 == -x (INT64_MIN was rejected above, or wraps unchecked) */
-    q = LLVMBuildSelect(B, is_m1, LLVMBuildSub(B, fn_i64(F, 0), a, ""), q, "");
-  return q;
+  if (known && c == -1)
+    return mod ? fn_i64(F, 0) : int_neg(F, a); /* x % -1 == 0, x // -1 == -x */
+  return floordivmod_var(F, a, b, mod, !known && !F->nonzero);
 }
 
 /* int / int -> float, correctly rounded.  Both operands within 2**53: the
