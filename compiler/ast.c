@@ -11,6 +11,21 @@ Node *node_new(Arena *a, NodeKind kind, Span sp) {
   return n;
 }
 
+bool node_any(const Node *n, bool (*pred)(const Node *n, const void *ctx), const void *ctx) {
+  if (!n)
+    return false;
+  if (pred(n, ctx) || node_any(n->a, pred, ctx) || node_any(n->b, pred, ctx) ||
+      node_any(n->c, pred, ctx))
+    return true;
+  for (int i = 0; i < n->list.len; i++)
+    if (node_any(n->list.data[i], pred, ctx))
+      return true;
+  for (int i = 0; i < n->list2.len; i++)
+    if (node_any(n->list2.data[i], pred, ctx))
+      return true;
+  return false;
+}
+
 const char *node_kind_name(NodeKind k) {
   static const char *const names[] = {
 #define NODE(kind, name, roles) name,

@@ -678,19 +678,13 @@ static void range_each(Fn *F, Node *n, LLVMValueRef k, void *data) {
   assign_for_target(F, n, i, tt_scalar(F, TY_I64));
 }
 
-static bool const_int(LLVMValueRef v, int64_t *out) {
-  if (!LLVMIsAConstantInt(v))
-    return false;
-  *out = LLVMConstIntGetSExtValue(v);
-  return true;
-}
 
 /* Number of values in range(start, stop, step), step != 0, as an unsigned i64. */
 static LLVMValueRef range_count(Fn *F, LLVMValueRef start, LLVMValueRef stop, LLVMValueRef step) {
   LLVMBuilderRef b = F->b;
   LLVMValueRef zero = fn_i64(F, 0), one = fn_i64(F, 1);
   int64_t sc = 0;
-  bool known = const_int(step, &sc);
+  bool known = value_int_const(step, &sc);
   LLVMValueRef up = NULL, down = NULL;
   if (!known || sc > 0) {
     LLVMValueRef diff = LLVMBuildSub(b, LLVMBuildSub(b, stop, start, ""), one, "");
@@ -752,20 +746,9 @@ static void mark_loop(Fn *F, LLVMValueRef backedge, bool unroll_off) {
  * takes the common layouts. */
 static void mark_cold_loop(Fn *F, LLVMValueRef backedge) { mark_loop(F, backedge, true); }
 
-static bool has_costly_op(const Node *n) {
-  if (!n)
-    return false;
-  if ((n->kind == ND_BINOP && n->op == OP_DIV) || n->kind == ND_CALL)
-    return true;
-  if (has_costly_op(n->a) || has_costly_op(n->b) || has_costly_op(n->c))
-    return true;
-  for (int i = 0; i < n->list.len; i++)
-    if (has_costly_op(n->list.data[i]))
-      return true;
-  for (int i = 0; i < n->list2.len; i++)
-    if (has_costly_op(n->list2.data[i]))
-      return true;
-  return false;
+static bool is_costly_op(const Node *n, const void *ctx) {
+  (void)ctx;
+  return (n->kind == ND_BINOP && n->op == OP_DIV) || n->kind == ND_CALL;
 }
 
 static bool has_float_accumulation(const NodeList *body) {
@@ -788,7 +771,7 @@ static bool has_float_accumulation(const NodeList *body) {
 static void maybe_keep_scalar(Fn *F, Node *forn) {
   if (F->backedge && !F->fastmath && has_float_accumulation(&forn->list)) {
     for (int i = 0; i < forn->list.len; i++)
-      if (has_costly_op(forn->list.data[i]))
+      if (node_any(forn->list.data[i], is_costly_op, NULL))
         return;
     mark_loop(F, F->backedge, false);
   }
@@ -879,17 +862,17 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
       rc.r.step = v[2];
   }
   int64_t sc;
-  if (!const_int(rc.r.step, &sc) || sc == 0) {
+  if (!value_int_const(rc.r.step, &sc) || sc == 0) {
     int line = F->line;
     if (call->span.line)
       F->line = call->span.line;
     fn_check_pjm(F, LLVMBuildICmp(F->b, LLVMIntEQ, rc.r.step, fn_i64(F, 0), ""),
                  PJM_RANGE_STEP_ZERO);
     F->line = line;
-    if (const_int(rc.r.step, &sc) && sc == 0)
+    if (value_int_const(rc.r.step, &sc) && sc == 0)
       return; /* the rest is unreachable */
   }
-  rc.unit = const_int(rc.r.step, &sc) && sc == 1;
+  rc.unit = value_int_const(rc.r.step, &sc) && sc == 1;
   if (!rc.unit)
     rc.count = range_count(F, rc.r.start, rc.stop, rc.r.step);
   LLVMBasicBlockRef else_bb = fn_block(F, "for.else"), end_bb = fn_block(F, "for.end");

@@ -6,15 +6,17 @@
 
 #define TWO53 9007199254740992.0
 
-static bool node_int_const(Node *n, int64_t *v) {
+bool node_int_const(const Node *n, int64_t *v) {
   if (!n)
     return false;
   if (n->kind == ND_INT) {
     *v = n->ival;
-    return true;
+    return !n->flags;
   }
-  if (n->kind == ND_UNARYOP && n->op == OP_NEG && n->a->kind == ND_INT && n->a->ival != INT64_MIN) {
-    *v = -n->a->ival;
+  if (n->kind == ND_UNARYOP && (n->op == OP_NEG || n->op == OP_POS) && node_int_const(n->a, v)) {
+    if (n->op == OP_NEG && *v == INT64_MIN)
+      return false;
+    *v = n->op == OP_NEG ? -*v : *v;
     return true;
   }
   if (n->kind == ND_NAME && n->sym && n->sym->kind == SYM_CONST && n->sym->value &&
@@ -27,7 +29,7 @@ static bool node_int_const(Node *n, int64_t *v) {
   return false;
 }
 
-static bool value_int_const(LLVMValueRef v, int64_t *out) {
+bool value_int_const(LLVMValueRef v, int64_t *out) {
   if (!LLVMIsAConstantInt(v))
     return false;
   *out = LLVMConstIntGetSExtValue(v);

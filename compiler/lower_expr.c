@@ -112,6 +112,20 @@ static bool int_fits(const Type *from, const Type *to) {
   return !fs && ts && fb < tb;
 }
 
+bool convert_cannot_raise(const Type *from, const Type *to) {
+  if (!from || !to)
+    return false;
+  if (from == to || (from->kind == to->kind && type_is_scalar(from)))
+    return true;
+  if (to->kind == TY_BOOL)
+    return type_is_scalar(from);
+  if (type_is_int(to))
+    return from->kind == TY_BOOL || (type_is_int(from) && int_fits(from, to));
+  if (type_is_float(to))
+    return from->kind == TY_BOOL || type_is_int(from) || type_is_float(from);
+  return false;
+}
+
 /* The raise of int(x) for an x outside [-2**63, 2**63) or NaN: ValueError
  * for NaN, OverflowError for inf and for values outside i64 (CPython would
  * grow the int). */

@@ -164,6 +164,7 @@ LLVMValueRef lower_expr(Fn *F, Node *n);
 LLVMValueRef lower_cond(Fn *F, Node *n);           /* truthiness as i1 */
 LLVMValueRef truthy(Fn *F, LLVMValueRef v, const Type *ty);
 LLVMValueRef convert(Fn *F, LLVMValueRef v, const Type *from, const Type *to);
+bool convert_cannot_raise(const Type *from, const Type *to);  /* convert() has no check */
 LLVMValueRef to_storage(Fn *F, LLVMValueRef v, const Type *ty);   /* i1 -> i8 for bool */
 LLVMValueRef from_storage(Fn *F, LLVMValueRef v, const Type *ty); /* i8 -> i1 for bool */
 LLVMValueRef const_value(Fn *F, Node *k, const Type *to);          /* ND_INT/FLOAT/BOOL */
@@ -173,6 +174,10 @@ LLVMValueRef load_sym(Fn *F, Symbol *s);
 Type *tt_scalar(Fn *F, TypeKind k);
 
 /* lower_arith.c */
+/* A compile-time int: a literal, its negation, a module constant, an int
+ * widening of one; value_int_const: an LLVM constant int. */
+bool node_int_const(const Node *n, int64_t *v);
+bool value_int_const(LLVMValueRef v, int64_t *out);
 LLVMValueRef arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, const Type *ty, Node *an,
                    Node *bn);
 LLVMValueRef lower_binop(Fn *F, Node *n);

@@ -35,27 +35,14 @@
  * wide for the vectorizer's cost model to pay. */
 #define LAYOUT_MAX_K 8
 
-static bool mentions(const Node *n, const Symbol *s) {
-  if (!n)
-    return false;
-  if (n->kind == ND_NAME && n->sym == s)
-    return true;
-  if (mentions(n->a, s) || mentions(n->b, s) || mentions(n->c, s))
-    return true;
-  for (int i = 0; i < n->list.len; i++)
-    if (mentions(n->list.data[i], s))
-      return true;
-  for (int i = 0; i < n->list2.len; i++)
-    if (mentions(n->list2.data[i], s))
-      return true;
-  return false;
-}
+static bool names(const Node *n, const void *s) { return n->kind == ND_NAME && n->sym == s; }
+
+static bool mentions(const Node *n, const Symbol *s) { return node_any(n, names, s); }
 
 /* A constant int index >= 0 (possibly widened by a cast), or -1. */
 static int64_t const_col(const Node *n) {
-  while (n && n->kind == ND_CAST)
-    n = n->a;
-  return n && n->kind == ND_INT && n->ival >= 0 ? n->ival : -1;
+  int64_t c;
+  return node_int_const(n, &c) && c >= 0 ? c : -1;
 }
 
 typedef struct Cand {

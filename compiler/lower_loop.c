@@ -65,23 +65,6 @@ static void note_target(Plan *p, Node *t) {
 
 static void scan_stmts(Plan *p, NodeList *l);
 
-/* A compile-time int: a literal, its negation, a module constant. */
-static bool const_int_expr(const Node *e, int64_t *v) {
-  if (e->kind == ND_INT && !e->flags) {
-    *v = e->ival;
-    return true;
-  }
-  if (e->kind == ND_UNARYOP && (e->op == OP_NEG || e->op == OP_POS) && const_int_expr(e->a, v)) {
-    if (e->op == OP_NEG && *v == INT64_MIN)
-      return false;
-    *v = e->op == OP_NEG ? -*v : *v;
-    return true;
-  }
-  if (e->kind == ND_NAME && e->sym && e->sym->kind == SYM_CONST && e->sym->value)
-    return const_int_expr(e->sym->value, v);
-  return false;
-}
-
 static bool const_range(const Node *forn, int64_t *first, int64_t *last) {
   const Node *it = forn->b;
   if (!forn->a || forn->a->kind != ND_NAME || !forn->a->sym || !forn->a->ty ||
@@ -90,7 +73,7 @@ static bool const_range(const Node *forn, int64_t *first, int64_t *last) {
   int64_t v[3] = {0, 0, 1};
   int na = it->list.len;
   for (int i = 0; i < na; i++) {
-    if (!const_int_expr(it->list.data[i], &v[na == 1 ? 1 : i]))
+    if (!node_int_const(it->list.data[i], &v[na == 1 ? 1 : i]))
       return false;
   }
   if (na == 1)
@@ -403,14 +386,6 @@ static void scan_sums(Plan *p, NodeList *l) {
 
 enum { CHK_NONE, CHK_OVF, CHK_DIVISOR, CHK_NONZERO, CHK_BAD };
 
-static bool int_const_node(const Node *n, int64_t *c) {
-  if (n && n->kind == ND_INT && !n->flags) {
-    *c = n->ival;
-    return true;
-  }
-  return false;
-}
-
 /* Statically: does n (an int expression) have an interval in scope s? */
 static bool ival_ok(const Scope *s, const Node *n) {
   if (!n || !n->ty)
@@ -441,7 +416,7 @@ static bool ival_ok(const Scope *s, const Node *n) {
     if (n->op == OP_ADD || n->op == OP_SUB || n->op == OP_MUL)
       return ival_ok(s, n->a) && ival_ok(s, n->b);
     if (n->op == OP_FLOORDIV || n->op == OP_MOD)
-      return int_const_node(n->b, &c) && c > 0 && ival_ok(s, n->a);
+      return node_int_const(n->b, &c) && c > 0 && ival_ok(s, n->a);
     return false;
   case ND_SUBSCRIPT: case ND_CALL: /* a.shape[k], len(a) */
     return s->p && affine(s->p, n) == AFF_INV;
@@ -471,7 +446,7 @@ static int check_kind(const Node *n, bool ovf_checked) {
   if (n->kind != ND_BINOP || !n->ty || !n->a->ty || !n->b->ty)
     return CHK_NONE;
   bool ints = type_is_int(n->a->ty) && type_is_int(n->b->ty);
-  bool konst = int_const_node(n->b, &c);
+  bool konst = node_int_const(n->b, &c);
   switch (n->op) {
   case OP_ADD: case OP_SUB: case OP_MUL:
     return ints && n->ty->kind == TY_I64 && ovf_checked ? CHK_OVF : CHK_NONE;
@@ -505,19 +480,6 @@ static bool provable_arith(const Plan *p, const Node *n) {
 
 /* ------------------------------------------------------- pure callees */
 
-/* A conversion convert() makes without a check. */
-static bool conv_unchecked(const Type *from, const Type *to) {
-  if (!from || !to)
-    return false;
-  if (from == to || from->kind == to->kind)
-    return true;
-  if (to->kind == TY_I64)
-    return from->kind == TY_BOOL || int_fits_i64(from);
-  if (to->kind == TY_F64)
-    return from->kind == TY_BOOL || type_is_int(from) || from->kind == TY_F32;
-  return false;
-}
-
 struct PureFn {
   bool known, pure;
   bool ovf_checked;   /* the callee checks int overflow */
@@ -535,7 +497,7 @@ static bool pure_expr(Lower *L, Scope *s, Node *e, PureFn *pf) {
   case ND_NAME:
     return e->builtin || (e->sym && (e->sym->kind != SYM_CONST || e->sym->value));
   case ND_CAST:
-    return conv_unchecked(e->a->ty, e->ty) && pure_expr(L, s, e->a, pf);
+    return convert_cannot_raise(e->a->ty, e->ty) && pure_expr(L, s, e->a, pf);
   case ND_UNARYOP: case ND_BINOP: {
     if (!pure_expr(L, s, e->a, pf) || (e->b && !pure_expr(L, s, e->b, pf)))
       return false;
@@ -610,7 +572,7 @@ static bool analyze_pure(Lower *L, const FuncInst *g, PureFn *pf) {
     if (is_docstring(st))
       continue;
     if (stmt_value(st, &x, &e)) {
-      if (!pure_expr(L, &s, e, pf) || !conv_unchecked(e->ty, x->ty))
+      if (!pure_expr(L, &s, e, pf) || !convert_cannot_raise(e->ty, x->ty))
         return false;
       bind_local(L->arena, &s, x, e, NULL, NULL);
       continue;
@@ -618,7 +580,7 @@ static bool analyze_pure(Lower *L, const FuncInst *g, PureFn *pf) {
     /* the return ends the body: anything after it never runs */
     return st->kind == ND_RETURN && st->a && g->ret->kind != TY_NONE &&
            g->ret->kind != TY_TUPLE && pure_expr(L, &s, st->a, pf) &&
-           conv_unchecked(st->a->ty, g->ret);
+           convert_cannot_raise(st->a->ty, g->ret);
   }
   return false;
 }
@@ -672,12 +634,18 @@ typedef struct IvalEval {
   LLVMValueRef ok;         /* i1: every discharged check holds */
 } IvalEval;
 
-static LLVMValueRef ie_op(IvalEval *e, const char *intr, LLVMValueRef a, LLVMValueRef b) {
-  Fn *F = e->F;
+/* a OP b by an llvm.*.with.overflow intrinsic, never raising: an overflow
+ * is or-ed into *ovf (it fails the guard). */
+static LLVMValueRef ovf_step(Fn *F, LLVMValueRef *ovf, const char *intr, LLVMValueRef a,
+                             LLVMValueRef b) {
   LLVMValueRef args[] = {a, b};
   LLVMValueRef r = fn_intrinsic(F, intr, &F->L->t_i64, 1, args, 2);
-  e->ovf = LLVMBuildOr(F->b, e->ovf, LLVMBuildExtractValue(F->b, r, 1, ""), "");
+  *ovf = LLVMBuildOr(F->b, *ovf, LLVMBuildExtractValue(F->b, r, 1, ""), "");
   return LLVMBuildExtractValue(F->b, r, 0, "");
+}
+
+static LLVMValueRef ie_op(IvalEval *e, const char *intr, LLVMValueRef a, LLVMValueRef b) {
+  return ovf_step(e->F, &e->ovf, intr, a, b);
 }
 
 static LLVMValueRef smin(Fn *F, LLVMValueRef a, LLVMValueRef b) {
@@ -703,7 +671,7 @@ static void ival_binop(IvalEval *e, const Scope *s, Node *n, LLVMValueRef *lo, L
   ival_eval(e, s, n->a, &alo, &ahi);
   int64_t c = 0;
   if (n->op == OP_FLOORDIV || n->op == OP_MOD) {
-    int_const_node(n->b, &c);
+    node_int_const(n->b, &c);
     *lo = n->op == OP_MOD ? fn_i64(F, 0) : floor_div_pos(F, alo, c);
     *hi = n->op == OP_MOD ? fn_i64(F, c - 1) : floor_div_pos(F, ahi, c);
     return;
@@ -810,13 +778,13 @@ static void ival_call(IvalEval *ev, const Scope *loop, Node *n) {
   const FuncInst *g = n->callee;
   const PureFn *pf = pure_callee(F->L, lower_func_index(F->L, g));
   Scope s = {NULL, {0}};
+  bind_params(F->L->arena, &s, g);
   for (int k = 0; k < g->nparams; k++) {
-    Binding b = {g->params[k], int_fits_i64(g->params[k]->ty), NULL, NULL};
-    if (b.known && k < n->list.len)
-      ival_eval(ev, loop, n->list.data[k], &b.lo, &b.hi);
-    else if (b.known)
-      b.lo = b.hi = fn_i64(F, g->defaults[k]->ival);
-    vec_push(F->L->arena, &s.env, b);
+    Binding *b = &s.env.data[k];
+    if (b->known && k < n->list.len)
+      ival_eval(ev, loop, n->list.data[k], &b->lo, &b->hi);
+    else if (b->known)
+      b->lo = b->hi = fn_i64(F, g->defaults[k]->ival);
   }
   NodeList *body = &g->func->list2;
   for (int i = 0; i < body->len; i++) {
@@ -878,11 +846,7 @@ typedef struct GuardEval {
 } GuardEval;
 
 static LLVMValueRef ovf_op(GuardEval *g, const char *intr, LLVMValueRef a, LLVMValueRef b) {
-  Fn *F = g->F;
-  LLVMValueRef args[] = {a, b};
-  LLVMValueRef r = fn_intrinsic(F, intr, &F->L->t_i64, 1, args, 2);
-  g->ovf = LLVMBuildOr(F->b, g->ovf, LLVMBuildExtractValue(F->b, r, 1, ""), "");
-  return LLVMBuildExtractValue(F->b, r, 0, "");
+  return ovf_step(g->F, &g->ovf, intr, a, b);
 }
 
 /* The value of an affine expression (as i64) at g->iv, never raising. */

@@ -36,20 +36,14 @@ static bool scalar_kind(const Type *t) {
 }
 
 static bool small_const(Node *n, int64_t lo, int64_t hi) {
-  if (n->kind == ND_CAST)
-    return small_const(n->a, lo, hi);
-  return n->kind == ND_INT && !n->flags && n->ival >= lo && n->ival <= hi;
+  int64_t c;
+  return node_int_const(n, &c) && c >= lo && c <= hi;
 }
 
-/* A conversion that cannot raise: int types that fit in i64 (not u64) or
- * bool to int or float, i64 to float, or no conversion. */
+/* A conversion to int or float that cannot raise. */
 static bool spec_cast(const Node *n) {
-  const Type *to = n->ty, *from = n->a->ty;
-  if (!to || !from || (to->kind != TY_I64 && to->kind != TY_F64))
-    return false;
-  if (from->kind == to->kind || from->kind == TY_BOOL)
-    return true;
-  return type_is_int(from) && from->kind != TY_U64;
+  const Type *to = n->ty;
+  return to && (to->kind == TY_I64 || to->kind == TY_F64) && convert_cannot_raise(n->a->ty, to);
 }
 
 static bool spec_expr(Spec *s, Node *n);
