@@ -43,6 +43,10 @@ static const char usage[] =
     "  -h, --help            this help\n"
     "  --version             print the version\n"
     "\n"
+    "environment:\n"
+    "  PYJITC_JOBS=N         optimize and compile in N processes (default: the CPUs\n"
+    "                        available; small modules and --emit-llvm/--emit-asm use one)\n"
+    "\n"
     "exit status: 0 success, 1 errors in the input (diagnostics printed), 2 usage error,\n"
     "3 internal error\n";
 

@@ -305,7 +305,7 @@ def test_help():
         assert r.returncode == 0
         assert r.stdout.startswith("usage: pyjitc")
         for flag in ("-O0", "--emit-llvm", "--emit-asm", "--target-cpu", "--boundscheck",
-                     "--overflowcheck", "--fastmath", "-v", "--version", "-o DIR"):
+                     "--overflowcheck", "--fastmath", "-v", "--version", "-o DIR", "PYJITC_JOBS"):
             assert flag in r.stdout, flag
 
 
