@@ -164,41 +164,35 @@ static InnerIV *inner_iv(const Plan *p, const Symbol *s) {
   return NULL;
 }
 
+/* The variables of the loops enclosing a node (innermost first). */
+typedef struct Enclosing {
+  const Symbol *sym;
+  const struct Enclosing *up;
+} Enclosing;
+
 /* An inner loop variable read outside its loops (its value there may come
  * from before the loop) is not bound to the loops' range. */
-static void check_iv_reads(Plan *p, Node *n, Symbol **active, int nactive) {
+static void check_iv_reads(Plan *p, Node *n, const Enclosing *in) {
   if (!n)
     return;
   if (n->kind == ND_NAME && n->sym) {
     InnerIV *iv = inner_iv(p, n->sym);
-    bool inside = false;
-    for (int i = 0; i < nactive && !inside; i++)
-      inside = active[i] == n->sym;
-    if (iv && !inside)
+    const Enclosing *e = in;
+    while (e && e->sym != n->sym)
+      e = e->up;
+    if (iv && !e)
       iv->ok = false;
     return;
   }
-  if (n->kind == ND_FOR) {
-    Symbol *stack[64];
-    int k = nactive < 63 ? nactive : 63;
-    for (int i = 0; i < k; i++)
-      stack[i] = active[i];
-    if (n->a && n->a->kind == ND_NAME)
-      stack[k++] = n->a->sym;
-    check_iv_reads(p, n->b, active, nactive);
-    for (int i = 0; i < n->list.len; i++)
-      check_iv_reads(p, n->list.data[i], stack, k);
-    for (int i = 0; i < n->list2.len; i++)
-      check_iv_reads(p, n->list2.data[i], active, nactive);
-    return;
-  }
-  check_iv_reads(p, n->a, active, nactive);
-  check_iv_reads(p, n->b, active, nactive);
-  check_iv_reads(p, n->c, active, nactive);
-  for (int i = 0; i < n->list.len; i++)
-    check_iv_reads(p, n->list.data[i], active, nactive);
+  const Enclosing here = {n->kind == ND_FOR && n->a && n->a->kind == ND_NAME ? n->a->sym : NULL, in};
+  if (n->kind != ND_FOR) /* a for loop's target is assigned, not read */
+    check_iv_reads(p, n->a, in);
+  check_iv_reads(p, n->b, in);
+  check_iv_reads(p, n->c, in);
+  for (int i = 0; i < n->list.len; i++) /* a for loop's body */
+    check_iv_reads(p, n->list.data[i], n->kind == ND_FOR ? &here : in);
   for (int i = 0; i < n->list2.len; i++)
-    check_iv_reads(p, n->list2.data[i], active, nactive);
+    check_iv_reads(p, n->list2.data[i], in);
 }
 
 static bool is_assigned(const Plan *p, const Symbol *s) {
@@ -953,7 +947,7 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out) {
   }
   if (p.nested)
     for (int i = 0; i < forn->list.len; i++)
-      check_iv_reads(&p, forn->list.data[i], NULL, 0);
+      check_iv_reads(&p, forn->list.data[i], NULL);
   scan_list(&p, &forn->list, false);
   if (F->overflowcheck && !p.nested)
     scan_sums(&p, &forn->list);
