@@ -84,6 +84,8 @@ typedef struct Fn {
   bool nsw;                     /* unchecked int + - * may be nsw (proven no overflow) */
   bool nonzero;                 /* divisors are proven non-zero (and // not by -1) */
   bool in_fast_nest;            /* lowering the fast copy of a versioned nest */
+  bool in_dispatch;             /* lowering the unit-stride copy of a dispatched loop */
+  bool strided_copy;            /* lowering the strided copy of a dispatched loop */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
                                  * instead of branching to a raise */
@@ -118,6 +120,10 @@ bool loop_layout_plan(Fn *F, Node *forn, LoopLayout *out);
 LLVMValueRef loop_layout_guard(Fn *F, const LoopLayout *lay);  /* i1: the strides hold */
 void loop_layout_enter(Fn *F, const LoopLayout *lay, ArrView *saved); /* constant strides */
 void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved);
+/* The parameters whose last-axis stride a loop dispatch tests (unit[k]);
+ * how many (0: no dispatch). */
+int loop_dispatch_plan(Fn *F, Node *loop, bool *unit);
+LLVMValueRef loop_dispatch_test(Fn *F, const bool *unit); /* i1: all are unit */
 
 /* lower_spec.c: lowers `if` n as a speculated select when it qualifies
  * (see there), with `plain` (the ordinary lowering, given the condition) as

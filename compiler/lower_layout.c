@@ -123,7 +123,8 @@ bool loop_layout_plan(Fn *F, Node *forn, LoopLayout *out) {
     if (cands[i].k >= 2 && cands[i].moves) { /* K = 1 is the unit case below */
       out->k[i] = cands[i].k;
       out->n++;
-    } else if (cands[i].unit && cands[i].written && !ty->contig && ty->ndim >= 2) {
+    } else if (cands[i].unit && cands[i].written && !ty->contig && ty->ndim >= 2 &&
+               !LLVMIsAConstantInt(F->param_view[i].strides[ty->ndim - 1])) {
       out->unit[i] = true;
       out->n++;
     }
@@ -160,4 +161,157 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved) {
   for (int i = 0; i < lay->nparams; i++)
     if (lay->k[i] || lay->unit[i])
       F->param_view[i] = saved[i];
+}
+
+/* ------------------------------------------------------ loop dispatch
+ *
+ * Most arrays reach a kernel C-contiguous, but a parameter declared `T[:]`
+ * (or `T[:, :]`) may be a strided view, so its last-axis element stride is
+ * a run-time value: every address takes a multiply, and LLVM vectorizes a
+ * loop over it only behind its own stride check, made on every entry of
+ * the loop.  Numba compiles a separate version for each layout it is called
+ * with; here a loop nest is lowered twice where that pays: a copy in which
+ * the last-axis stride of the parameters it tests is the constant 1, and
+ * the ordinary copy (as plain loops: strided arguments are rare, and this
+ * keeps the build time of the second copy small), chosen once before the
+ * nest.  It pays
+ *  - for a nest whose inner loops walk an array's last axis (conv1d's
+ *    `x[i + j]` over j, horner's `c[k]`): the inner loops run without the
+ *    stride check and the multiplies on every outer iteration;
+ *  - for a loop that indexes an array with a loaded index (bincount's
+ *    `counts[x[i]] += 1`), which LLVM cannot version by itself.
+ * A single loop over a[i] gains nothing: LLVM's own check does the same.
+ * (Measured, unchecked, against the same kernels declared `[::1]`: conv1d
+ * 1.41x and bincount 1.45x slower, horner 1.12x, jacobi 1.04x, before.)
+ *
+ * An axis of size 0 or 1 passes the test whatever its stride: its only
+ * valid index is 0, whose address does not depend on the stride. */
+
+typedef struct DispatchScan {
+  Fn *F;
+  bool *unit;
+  int n;
+} DispatchScan;
+
+static bool is_loop(const Node *n, const void *ctx) {
+  (void)ctx;
+  return n->kind == ND_FOR || n->kind == ND_WHILE;
+}
+
+/* A parameter array whose last-axis stride is still a run-time value. */
+static int strided_param(const Fn *F, const Node *a) {
+  if (!a || a->kind != ND_NAME || !a->sym || a->sym->kind != SYM_PARAM)
+    return -1;
+  int k = a->sym->index;
+  const Type *ty = a->sym->ty;
+  if (!ty || ty->kind != TY_ARRAY || ty->contig || ty->ndim < 1 || !F->param_view_ok[k] ||
+      LLVMIsAConstantInt(F->param_view[k].strides[ty->ndim - 1]))
+    return -1;
+  return k;
+}
+
+static void mark(DispatchScan *d, int k) {
+  if (k >= 0 && !d->unit[k]) {
+    d->unit[k] = true;
+    d->n++;
+  }
+}
+
+static bool is_subscript(const Node *n, const void *ctx) {
+  (void)ctx;
+  return n->kind == ND_SUBSCRIPT;
+}
+
+/* Subscripts of strided parameters under n: with a last index that moves
+ * with iv (iv non-NULL), or with a loaded index (iv NULL). */
+static void mark_subscripts(DispatchScan *d, const Node *n, const Symbol *iv) {
+  if (!n)
+    return;
+  int k;
+  if (n->kind == ND_SUBSCRIPT && (k = strided_param(d->F, n->a)) >= 0 &&
+      n->list.len == n->a->sym->ty->ndim) {
+    bool loaded = false;
+    for (int i = 0; i < n->list.len && !iv; i++)
+      loaded |= node_any(n->list.data[i], is_subscript, NULL);
+    if (iv ? mentions(n->list.data[n->list.len - 1], iv) : loaded)
+      mark(d, k);
+  }
+  mark_subscripts(d, n->a, iv);
+  mark_subscripts(d, n->b, iv);
+  mark_subscripts(d, n->c, iv);
+  for (int i = 0; i < n->list.len; i++)
+    mark_subscripts(d, n->list.data[i], iv);
+  for (int i = 0; i < n->list2.len; i++)
+    mark_subscripts(d, n->list2.data[i], iv);
+}
+
+static void mark_all(DispatchScan *d, const Node *n) {
+  if (!n)
+    return;
+  if (n->kind == ND_SUBSCRIPT && n->a && n->a->sym && n->list.len == n->a->sym->ty->ndim)
+    mark(d, strided_param(d->F, n->a));
+  mark_all(d, n->a);
+  mark_all(d, n->b);
+  mark_all(d, n->c);
+  for (int i = 0; i < n->list.len; i++)
+    mark_all(d, n->list.data[i]);
+  for (int i = 0; i < n->list2.len; i++)
+    mark_all(d, n->list2.data[i]);
+}
+
+static bool has_inner_loop(const Node *loop) {
+  for (int i = 0; i < loop->list.len; i++)
+    if (node_any(loop->list.data[i], is_loop, NULL))
+      return true;
+  return false;
+}
+
+/* The innermost `for` loops among the statements l and below. */
+static void scan_inner_loops(DispatchScan *d, const NodeList *l) {
+  for (int i = 0; i < l->len; i++) {
+    const Node *s = l->data[i];
+    if (s->kind == ND_FOR && !has_inner_loop(s)) {
+      if (s->a && s->a->kind == ND_NAME && s->a->sym)
+        for (int j = 0; j < s->list.len; j++)
+          mark_subscripts(d, s->list.data[j], s->a->sym);
+    } else if (s->kind == ND_FOR || s->kind == ND_WHILE) {
+      scan_inner_loops(d, &s->list);
+    } else if (s->kind == ND_IF) {
+      scan_inner_loops(d, &s->list);
+      scan_inner_loops(d, &s->list2);
+    }
+  }
+}
+
+int loop_dispatch_plan(Fn *F, Node *loop, bool *unit) {
+  DispatchScan d = {F, unit, 0};
+  if (F->strided_copy || F->in_dispatch)
+    return 0;
+  memset(unit, 0, sizeof(bool) * (size_t)F->f->nparams);
+  if (has_inner_loop(loop))
+    scan_inner_loops(&d, &loop->list);
+  else
+    for (int i = 0; i < loop->list.len; i++)
+      mark_subscripts(&d, loop->list.data[i], NULL);
+  /* the copies are made anyway: every strided array of the loop gets its
+   * constant stride there (conv1d's `out[i]`) */
+  if (d.n)
+    for (int i = 0; i < loop->list.len; i++)
+      mark_all(&d, loop->list.data[i]);
+  return d.n;
+}
+
+LLVMValueRef loop_dispatch_test(Fn *F, const bool *unit) {
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef ok = fn_bool(F, true);
+  for (int k = 0; k < F->f->nparams; k++) {
+    if (!unit[k])
+      continue;
+    int last = F->f->params[k]->ty->ndim - 1;
+    const ArrView *v = &F->param_view[k];
+    LLVMValueRef one = LLVMBuildICmp(B, LLVMIntEQ, v->strides[last], fn_i64(F, 1), "");
+    LLVMValueRef tiny = LLVMBuildICmp(B, LLVMIntULE, v->shape[last], fn_i64(F, 1), "");
+    ok = LLVMBuildAnd(B, ok, LLVMBuildOr(B, one, tiny, ""), "");
+  }
+  return ok;
 }

@@ -100,15 +100,25 @@ def same_array(a, b):
     return a.tobytes() == b.tobytes()
 
 
-def _copy(x):
-    if isinstance(x, np.ndarray):
-        # keep the layout (strides, order) of views by copying the base
-        if x.base is not None and isinstance(x.base, np.ndarray):
-            base = x.base.copy()
-            offset = x.__array_interface__["data"][0] - x.base.__array_interface__["data"][0]
-            return np.ndarray(x.shape, x.dtype, base, offset, x.strides)
-        return x.copy(order="K")
+def _root(x):
+    while isinstance(x.base, np.ndarray):
+        x = x.base
     return x
+
+
+def _copy(x, bases=None):
+    """A copy of x with the same layout; arrays that share memory in one
+    call's arguments (the same array twice, views of one base) share it in
+    the copies too, through `bases` (id of the root array -> its copy)."""
+    if not isinstance(x, np.ndarray):
+        return x
+    bases = {} if bases is None else bases
+    root = _root(x)
+    if id(root) not in bases:
+        bases[id(root)] = (root, root.copy(order="K"))
+    base = bases[id(root)][1]
+    offset = x.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return np.ndarray(x.shape, x.dtype, base, offset, x.strides)
 
 
 def _too_big(v):
@@ -128,8 +138,9 @@ def run(fn, args):
 def same_call(mods, fname, *args):
     """Calls fname in both modules on copies of args; asserts the same outcome."""
     compiled, python = mods
-    ca = [_copy(a) for a in args]
-    pa = [_copy(a) for a in args]
+    cb, pb = {}, {}
+    ca = [_copy(a, cb) for a in args]
+    pa = [_copy(a, pb) for a in args]
     rc = run(getattr(compiled, fname), ca)
     with np.errstate(all="ignore"):
         rp = run(getattr(python, fname), pa)
