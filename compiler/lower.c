@@ -385,7 +385,9 @@ static void assign_to(Fn *F, Node *t, LLVMValueRef v, const Type *vty) {
     if (t->a->ty->kind != TY_ARRAY)
       die(F->L->bail, "line %d: assignment to a subscript of a non-array", t->span.line);
     LLVMValueRef p = array_elem_ptr(F, t);
-    array_store(F, p, t->a->ty->elem, v, vty);
+    LLVMValueRef s = array_store(F, p, t->a->ty->elem, v, vty);
+    if (F->fwd && F->fwd->target == t) /* carried to the next iteration */
+      LLVMBuildStore(F->b, s, F->fwd->slot);
     return;
   }
   case ND_TUPLE:
@@ -482,7 +484,9 @@ static void lower_augassign(Fn *F, Node *n) {
     LLVMValueRef r = arith(F, n->op, convert(F, cur, elem, ot), convert(F, rhs, n->b->ty, ot), ot,
                            t, n->b);
     Type *rty = (n->op == OP_DIV && ot->kind != TY_F64) ? tt_scalar(F, TY_F64) : ot;
-    array_store(F, p, elem, r, rty);
+    LLVMValueRef s = array_store(F, p, elem, r, rty);
+    if (F->fwd && F->fwd->target == t) /* carried to the next iteration */
+      LLVMBuildStore(F->b, s, F->fwd->slot);
     return;
   }
   die(F->L->bail, "line %d: unsupported augmented assignment target", n->span.line);
@@ -832,6 +836,13 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   LoopLayout lay = {0};
   bool fast_nest = F->in_fast_nest;
   F->in_fast_nest = fast_nest || lv->nest;
+  Forward fw;
+  Forward *saved_fwd = F->fwd;
+  int64_t step;
+  if (!lv->nest && value_int_const(rc->r.step, &step) && loop_forward_plan(F, n, step, &fw)) {
+    loop_forward_init(F, &fw, n, rc->r.start, empty);
+    F->fwd = &fw;
+  }
   if (!lv->nest && !F->strided_copy && loop_layout_plan(F, n, &lay)) { /* lower_layout.c: strides as constants */
     LLVMBasicBlockRef lay_bb = fn_block(F, "for.layout"), gen_bb = fn_block(F, "for.fast.any");
     LLVMBuildCondBr(B, loop_layout_guard(F, &lay), lay_bb, gen_bb);
@@ -853,6 +864,7 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   else
     finish_loop_copy(F, n);
   F->in_fast_nest = fast_nest;
+  F->fwd = saved_fwd;
   F->proven = sp;
   F->nproven = sn;
   fn_position(F, slow_bb);

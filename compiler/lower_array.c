@@ -172,10 +172,12 @@ LLVMValueRef array_load(Fn *F, LLVMValueRef ptr, const Type *elem) {
   return from_storage(F, v, elem);
 }
 
-void array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef v, const Type *vty) {
+LLVMValueRef array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef v,
+                         const Type *vty) {
   LLVMValueRef s = to_storage(F, convert(F, v, vty, elem), elem);
   LLVMValueRef st = LLVMBuildStore(F->b, s, ptr);
   LLVMSetAlignment(st, (unsigned)elem_size(elem));
+  return s;
 }
 
 /* A constant tuple index (negative counts from the end). */
@@ -225,7 +227,7 @@ static LLVMValueRef tuple_runtime_index(Fn *F, Node *n) {
   k = LLVMBuildSelect(b, neg, LLVMBuildAdd(b, k, fn_i64(F, len), ""), k, "");
   fn_check_msg(F, LLVMBuildICmp(b, LLVMIntUGE, k, fn_i64(F, len), ""), PJRT_INDEX,
                "tuple index out of range");
-  LLVMValueRef elems[16];
+  LLVMValueRef elems[16] = {0};
   if (len > 16)
     die(F->L->bail, "line %d: tuple of more than 16 elements", n->span.line);
   Node *a = n->a;
@@ -252,6 +254,10 @@ static LLVMValueRef tuple_runtime_index(Fn *F, Node *n) {
 
 LLVMValueRef lower_subscript(Fn *F, Node *n) {
   const Type *aty = n->a->ty;
+  if (aty->kind == TY_ARRAY && forward_load(F->fwd, n)) { /* lower_forward.c */
+    LLVMValueRef v = LLVMBuildLoad2(F->b, lower_llvm_type(F->L, aty->elem), F->fwd->slot, "");
+    return convert(F, from_storage(F, v, aty->elem), aty->elem, n->ty);
+  }
   if (aty->kind == TY_ARRAY) {
     LLVMValueRef p = array_elem_ptr(F, n);
     return convert(F, array_load(F, p, aty->elem), aty->elem, n->ty);

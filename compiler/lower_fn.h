@@ -87,6 +87,7 @@ typedef struct Fn {
   bool in_dispatch;             /* lowering the unit-stride copy of a dispatched loop */
   bool strided_copy;            /* lowering the strided copy of a dispatched loop */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
+  struct Forward *fwd;          /* the fast copy's carried store (lower_forward.c), or NULL */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
                                  * instead of branching to a raise */
 } Fn;
@@ -124,6 +125,17 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved);
  * how many (0: no dispatch). */
 int loop_dispatch_plan(Fn *F, Node *loop, bool *unit);
 LLVMValueRef loop_dispatch_test(Fn *F, const bool *unit); /* i1: all are unit */
+
+/* lower_forward.c: a stored value carried to the next iteration's load */
+typedef struct Forward {
+  Node *target;        /* the store's subscript */
+  VEC(Node *) loads;   /* the loads that read what it stored one iteration before */
+  const Type *elem;
+  LLVMValueRef slot;   /* the value, in storage form */
+} Forward;
+bool loop_forward_plan(Fn *F, Node *forn, int64_t step, Forward *out);
+void loop_forward_init(Fn *F, Forward *fw, Node *forn, LLVMValueRef start, LLVMValueRef empty);
+bool forward_load(const Forward *fw, const Node *n);
 
 /* lower_spec.c: lowers `if` n as a speculated select when it qualifies
  * (see there), with `plain` (the ordinary lowering, given the condition) as
@@ -202,7 +214,9 @@ LLVMValueRef array_gep(Fn *F, const ArrView *v, const Type *elem, LLVMValueRef o
 LLVMValueRef array_elem_ptr_at(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
                                Node **idx_nodes);
 LLVMValueRef array_load(Fn *F, LLVMValueRef ptr, const Type *elem);  /* value repr of elem */
-void array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef v, const Type *vty);
+/* returns the value stored, in storage form */
+LLVMValueRef array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef v,
+                         const Type *vty);
 LLVMValueRef lower_subscript(Fn *F, Node *n);
 LLVMValueRef lower_array_attr(Fn *F, Node *n);
 
