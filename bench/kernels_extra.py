@@ -9,14 +9,27 @@ CPython computes with Python ints and floats), libm calls per point
 division loops (gcd_pairs), data-dependent while loops (insertion_sort_rows),
 scattered increments (bincount) and strided views (dot_strided gets a[::2]).
 
+A second round (matvec on) adds: an ordered row sum over a 2-D array
+(matvec), a 2-D recurrence with boundary branches over i16 (integral_image),
+dynamic programming on two rolling rows swapped by reference (lcs_length),
+triangular loops (count_inversions, lennard_jones), erf/log/exp per element
+through a helper (black_scholes), an argmin over a short inner loop
+(kmeans_assign), an in-place triple nest (floyd_warshall), float -> int
+index conversion with clamping on f32 images (bilinear_resize_f32), rolling
+`%` by a constant prime (poly_hash), forward and reversed recurrences
+(thomas_tridiagonal), wraparound indices by `%` of -1 (life_step), shifts,
+masks and a bit-clearing popcount loop (xorshift_bits) and a data-dependent
+binary search per query (binary_search_many).
+
 Same rules as kernels.py: typed loops, scalar locals, math.*, every array
 passed in by the caller, no allocation; every `//` and `%` has non-negative
-operands.  Runs unchanged on CPython with NumPy arrays.
+operands except life_step's `(i - 1) % h`, where Python's floor modulo does
+the wraparound.  Runs unchanged on CPython with NumPy arrays.
 """
 
 import math
 
-from jtypes import f32, f64, i32, i64, u8
+from jtypes import f32, f64, i16, i32, i64, u8
 
 
 def conv1d(x: f64[:], w: f64[:], out: f64[:]) -> None:
@@ -172,3 +185,259 @@ def dot_strided(a: f64[:], b: f64[:]) -> float:
     for i in range(a.shape[0]):
         s += a[i] * b[i]
     return s
+
+
+def matvec(a: f64[:, :], x: f64[:], y: f64[:]) -> None:
+    # y = A x, each row summed in order
+    for i in range(a.shape[0]):
+        s = 0.0
+        for j in range(a.shape[1]):
+            s += a[i, j] * x[j]
+        y[i] = s
+
+
+def integral_image(img: i16[:, :], out: i64[:, :]) -> int:
+    # summed-area table: out[i, j] = sum of img[0..i, 0..j]; returns the total
+    h = img.shape[0]
+    w = img.shape[1]
+    for i in range(h):
+        for j in range(w):
+            s = int(img[i, j])
+            if i > 0:
+                s += out[i - 1, j]
+            if j > 0:
+                s += out[i, j - 1]
+            if i > 0 and j > 0:
+                s -= out[i - 1, j - 1]
+            out[i, j] = s
+    return out[h - 1, w - 1]
+
+
+def lcs_length(a: u8[:], b: u8[:], prev: i32[:], cur: i32[:]) -> int:
+    # length of the longest common subsequence, two rolling rows of len(b) + 1
+    n = a.shape[0]
+    m = b.shape[0]
+    for j in range(m + 1):
+        prev[j] = 0
+    cur[0] = 0
+    for i in range(1, n + 1):
+        ai = a[i - 1]
+        for j in range(1, m + 1):
+            if ai == b[j - 1]:
+                cur[j] = prev[j - 1] + 1
+            else:
+                cur[j] = max(prev[j], cur[j - 1])
+        # (`prev, cur = cur, prev` is rejected: tuples hold scalars only)
+        t = prev
+        prev = cur
+        cur = t
+    return prev[m]
+
+
+def count_inversions(a: i64[:]) -> int:
+    # pairs i < j with a[i] > a[j], by brute force
+    n = a.shape[0]
+    count = 0
+    for i in range(n):
+        ai = a[i]
+        for j in range(i + 1, n):
+            if ai > a[j]:
+                count += 1
+    return count
+
+
+def norm_cdf(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / 1.4142135623730951))
+
+
+def black_scholes(s: f64[:], k: f64[:], t: f64[:], r: float, sigma: float,
+                  call: f64[:]) -> float:
+    # European call prices; returns their sum
+    total = 0.0
+    for i in range(s.shape[0]):
+        sq = sigma * math.sqrt(t[i])
+        d1 = (math.log(s[i] / k[i]) + (r + 0.5 * sigma * sigma) * t[i]) / sq
+        d2 = d1 - sq
+        c = s[i] * norm_cdf(d1) - k[i] * math.exp(-r * t[i]) * norm_cdf(d2)
+        call[i] = c
+        total += c
+    return total
+
+
+def kmeans_assign(pts: f64[:, :], cent: f64[:, :], labels: i64[:]) -> float:
+    # index of the nearest centroid for each point; returns the inertia
+    dim = pts.shape[1]
+    inertia = 0.0
+    for i in range(pts.shape[0]):
+        best = 1.0e300     # (Pythran 0.19 rejects math.inf)
+        arg = 0
+        for c in range(cent.shape[0]):
+            d2 = 0.0
+            for d in range(dim):
+                t = pts[i, d] - cent[c, d]
+                d2 += t * t
+            if d2 < best:
+                best = d2
+                arg = c
+        labels[i] = arg
+        inertia += best
+    return inertia
+
+
+def floyd_warshall(dist: i64[:, :]) -> int:
+    # all-pairs shortest paths in place; returns the sum of the distances
+    n = dist.shape[0]
+    for k in range(n):
+        for i in range(n):
+            dik = dist[i, k]
+            for j in range(n):
+                nd = dik + dist[k, j]
+                if nd < dist[i, j]:
+                    dist[i, j] = nd
+    total = 0
+    for i in range(n):
+        for j in range(n):
+            total += dist[i, j]
+    return total
+
+
+def bilinear_resize_f32(src: f32[:, :], dst: f32[:, :]) -> None:
+    # resizes src into dst (pixel centres aligned, edges clamped)
+    h = src.shape[0]
+    w = src.shape[1]
+    sy = h / dst.shape[0]
+    sx = w / dst.shape[1]
+    for i in range(dst.shape[0]):
+        y = (i + 0.5) * sy - 0.5
+        if y < 0.0:
+            y = 0.0
+        y0 = int(y)
+        y1 = min(y0 + 1, h - 1)
+        fy = y - y0
+        for j in range(dst.shape[1]):
+            x = (j + 0.5) * sx - 0.5
+            if x < 0.0:
+                x = 0.0
+            x0 = int(x)
+            x1 = min(x0 + 1, w - 1)
+            fx = x - x0
+            top = (1.0 - fx) * float(src[y0, x0]) + fx * float(src[y0, x1])
+            bot = (1.0 - fx) * float(src[y1, x0]) + fx * float(src[y1, x1])
+            dst[i, j] = (1.0 - fy) * top + fy * bot
+
+
+def poly_hash(s: u8[:], w: int, out: i64[:]) -> int:
+    # polynomial hash mod a prime of every window of w bytes (rolling);
+    # returns how many hashes are 0 mod 1024
+    p = 1_000_000_007
+    base = 257
+    bw = 1
+    for k in range(w - 1):
+        bw = bw * base % p
+    h = 0
+    for k in range(w):
+        h = (h * base + int(s[k])) % p
+    out[0] = h
+    hits = 0
+    for i in range(w, s.shape[0]):
+        h = (h + p - int(s[i - w]) * bw % p) % p
+        h = (h * base + int(s[i])) % p
+        out[i - w + 1] = h
+        if h & 1023 == 0:
+            hits += 1
+    return hits
+
+
+def thomas_tridiagonal(a: f64[:], b: f64[:], c: f64[:], d: f64[:],
+                       cp: f64[:], dp: f64[:], x: f64[:]) -> None:
+    # solves the tridiagonal system a[i] x[i-1] + b[i] x[i] + c[i] x[i+1] = d[i]
+    n = d.shape[0]
+    cp[0] = c[0] / b[0]
+    dp[0] = d[0] / b[0]
+    for i in range(1, n):
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x[n - 1] = dp[n - 1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+
+
+def life_step(grid: u8[:, :], out: u8[:, :]) -> int:
+    # one Game of Life step on a torus; returns the number of live cells
+    h = grid.shape[0]
+    w = grid.shape[1]
+    alive = 0
+    for i in range(h):
+        up = (i - 1) % h
+        down = (i + 1) % h
+        for j in range(w):
+            left = (j - 1) % w
+            right = (j + 1) % w
+            n = (int(grid[up, left]) + int(grid[up, j]) + int(grid[up, right])
+                 + int(grid[i, left]) + int(grid[i, right])
+                 + int(grid[down, left]) + int(grid[down, j]) + int(grid[down, right]))
+            if n == 3 or (n == 2 and grid[i, j] != 0):
+                out[i, j] = 1
+                alive += 1
+            else:
+                out[i, j] = 0
+    return alive
+
+
+def xorshift_bits(seeds: i64[:], rounds: int, out: i64[:]) -> int:
+    # xorshift32 rounds on each seed, then a popcount by clearing low bits;
+    # returns the total popcount
+    total = 0
+    for i in range(seeds.shape[0]):
+        x = seeds[i] & 0xFFFFFFFF
+        for r in range(rounds):
+            x ^= (x << 13) & 0xFFFFFFFF
+            x ^= x >> 17
+            x ^= (x << 5) & 0xFFFFFFFF
+        out[i] = x
+        v = x
+        c = 0
+        while v != 0:
+            v &= v - 1
+            c += 1
+        total += c
+    return total
+
+
+def binary_search_many(a: i64[:], q: i64[:], out: i64[:]) -> int:
+    # out[i] = the first index with a[index] >= q[i] (a sorted); returns their sum
+    n = a.shape[0]
+    total = 0
+    for i in range(q.shape[0]):
+        v = q[i]
+        lo = 0
+        hi = n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if a[mid] < v:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[i] = lo
+        total += lo
+    return total
+
+
+def lennard_jones(pos: f64[:, :], eps: float, sigma: float) -> float:
+    # total Lennard-Jones energy of n particles in 3-D, every pair once
+    n = pos.shape[0]
+    s2 = sigma * sigma
+    e = 0.0
+    for i in range(n - 1):
+        xi = pos[i, 0]
+        yi = pos[i, 1]
+        zi = pos[i, 2]
+        for j in range(i + 1, n):
+            dx = xi - pos[j, 0]
+            dy = yi - pos[j, 1]
+            dz = zi - pos[j, 2]
+            sr2 = s2 / (dx * dx + dy * dy + dz * dz)
+            sr6 = sr2 * sr2 * sr2
+            e += sr6 * sr6 - sr6
+    return 4.0 * eps * e

@@ -345,6 +345,20 @@ PYTHRAN_EXPORTS_EXTRA = {
     "heat_f32": "float32[:,:], float32[:,:], int, float",
     "bincount": "int64[:], int64[:]",
     "dot_strided": "float64[::], float64[::]",      # [::] accepts strided views
+    "matvec": "float64[:,:], float64[:], float64[:]",
+    "integral_image": "int16[:,:], int64[:,:]",
+    "lcs_length": "uint8[:], uint8[:], int32[:], int32[:]",
+    "count_inversions": "int64[:]",
+    "black_scholes": "float64[:], float64[:], float64[:], float, float, float64[:]",
+    "kmeans_assign": "float64[:,:], float64[:,:], int64[:]",
+    "floyd_warshall": "int64[:,:]",
+    "bilinear_resize_f32": "float32[:,:], float32[:,:]",
+    "poly_hash": "uint8[:], int, int64[:]",
+    "thomas_tridiagonal": ", ".join(["float64[:]"] * 7),
+    "life_step": "uint8[:,:], uint8[:,:]",
+    "xorshift_bits": "int64[:], int, int64[:]",
+    "binary_search_many": "int64[:], int64[:], int64[:]",
+    "lennard_jones": "float64[:,:], float, float",
 }
 
 
@@ -443,6 +457,20 @@ C_CALLS_EXTRA = {
     "heat_f32": ("d", "p0 p1 r0 c0 i2 d3"),
     "bincount": ("i", "p0 r0 p1 r1"),
     "dot_strided": ("d", "p0 r0 s0 p1 s1"),
+    "matvec": (None, "p0 r0 c0 p1 p2"),
+    "integral_image": ("i", "p0 r0 c0 p1"),
+    "lcs_length": ("i", "p0 r0 p1 r1 p2 p3"),
+    "count_inversions": ("i", "p0 r0"),
+    "black_scholes": ("d", "p0 p1 p2 r0 d3 d4 p5"),
+    "kmeans_assign": ("d", "p0 r0 c0 p1 r1 p2"),
+    "floyd_warshall": ("i", "p0 r0"),
+    "bilinear_resize_f32": (None, "p0 r0 c0 p1 r1 c1"),
+    "poly_hash": ("i", "p0 r0 i1 p2"),
+    "thomas_tridiagonal": (None, "p0 p1 p2 p3 r3 p4 p5 p6"),
+    "life_step": ("i", "p0 r0 c0 p1"),
+    "xorshift_bits": ("i", "p0 r0 i1 p2"),
+    "binary_search_many": ("i", "p0 r0 p1 r1 p2"),
+    "lennard_jones": ("d", "p0 r0 d1 d2"),
 }
 
 

@@ -279,7 +279,8 @@ def markdown(d):
              "process's time slice only inflates its wall time (wall figures are in results.json). "
              "Ratios divide these medians. ✗ = result differs from CPython's (bit for bit for systems that promise "
              "it: CPython, pyjitc, Numba, C; within 1e-9 relative for NumPy, Cython and "
-             "Pythran, whose compilers may contract a*b+c into an FMA or reorder sums); "
+             "Pythran, whose compilers may contract a*b+c into an FMA or reorder sums, "
+             "within one binary32 ulp (2^-23 relative) for their float32 arrays); "
              "≈ = within that tolerance but not bit-identical. Best peer = the fastest of "
              "Numba, Cython and Pythran whose result checked out.")
     L.append("")

@@ -125,6 +125,23 @@ def _fill(np, rng, how, shape):
         return rng.integers(-10_000, 10_000, shape)
     if how == "binomial":               # values 0..999, peaked around 300
         return rng.binomial(999, 0.3, shape)
+    if how == "prices":                 # positive prices in [50, 150)
+        return 50.0 + 100.0 * rng.random(shape)
+    if how == "maturities":             # times in years, in [0.1, 2.1)
+        return 0.1 + 2.0 * rng.random(shape)
+    if how == "diag_dom":               # diagonal of a diagonally dominant matrix
+        return 4.0 + rng.random(shape)
+    if how == "graph":                  # dense distance matrix: weights 1..999, 0 on the
+        d = rng.integers(1, 1000, shape)  # diagonal, 80% of the edges missing (1e9)
+        d[rng.random(shape) < 0.8] = 1_000_000_000
+        np.fill_diagonal(d, 0)
+        return d
+    if how == "life":                   # cells alive with probability 0.3
+        return (rng.random(shape) < 0.3).astype(np.uint8)
+    if how == "sorted1e9":              # sorted ints in [0, 1e9)
+        return np.sort(rng.integers(0, 1_000_000_000, shape))
+    if how == "box10":                  # coordinates uniform in [0, 10)
+        return 10.0 * rng.random(shape)
     raise ValueError(how)
 
 

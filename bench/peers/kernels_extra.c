@@ -155,3 +155,243 @@ double dot_strided(const double *a, i64 n, i64 sa, const double *b, i64 sb) {
         s += a[i * sa] * b[i * sb];
     return s;
 }
+
+void matvec(const double *a, i64 n, i64 m, const double *x, double *y) {
+    for (i64 i = 0; i < n; i++) {
+        double s = 0.0;
+        for (i64 j = 0; j < m; j++)
+            s += a[i * m + j] * x[j];
+        y[i] = s;
+    }
+}
+
+i64 integral_image(const int16_t *img, i64 h, i64 w, int64_t *out) {
+    for (i64 i = 0; i < h; i++)
+        for (i64 j = 0; j < w; j++) {
+            i64 s = img[i * w + j];
+            if (i > 0)
+                s += out[(i - 1) * w + j];
+            if (j > 0)
+                s += out[i * w + j - 1];
+            if (i > 0 && j > 0)
+                s -= out[(i - 1) * w + j - 1];
+            out[i * w + j] = s;
+        }
+    return out[(h - 1) * w + w - 1];
+}
+
+i64 lcs_length(const uint8_t *a, i64 n, const uint8_t *b, i64 m, int32_t *prev, int32_t *cur) {
+    for (i64 j = 0; j < m + 1; j++)
+        prev[j] = 0;
+    cur[0] = 0;
+    for (i64 i = 1; i < n + 1; i++) {
+        uint8_t ai = a[i - 1];
+        for (i64 j = 1; j < m + 1; j++) {
+            if (ai == b[j - 1])
+                cur[j] = prev[j - 1] + 1;
+            else
+                cur[j] = prev[j] > cur[j - 1] ? prev[j] : cur[j - 1];
+        }
+        int32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m];
+}
+
+i64 count_inversions(const int64_t *a, i64 n) {
+    i64 count = 0;
+    for (i64 i = 0; i < n; i++) {
+        i64 ai = a[i];
+        for (i64 j = i + 1; j < n; j++)
+            if (ai > a[j])
+                count += 1;
+    }
+    return count;
+}
+
+static double norm_cdf(double x) { return 0.5 * (1.0 + erf(x / 1.4142135623730951)); }
+
+double black_scholes(const double *s, const double *k, const double *t, i64 n, double r,
+                     double sigma, double *call) {
+    double total = 0.0;
+    for (i64 i = 0; i < n; i++) {
+        double sq = sigma * sqrt(t[i]);
+        double d1 = (log(s[i] / k[i]) + (r + 0.5 * sigma * sigma) * t[i]) / sq;
+        double d2 = d1 - sq;
+        double c = s[i] * norm_cdf(d1) - k[i] * exp(-r * t[i]) * norm_cdf(d2);
+        call[i] = c;
+        total += c;
+    }
+    return total;
+}
+
+double kmeans_assign(const double *pts, i64 n, i64 dim, const double *cent, i64 kc,
+                     int64_t *labels) {
+    double inertia = 0.0;
+    for (i64 i = 0; i < n; i++) {
+        double best = 1.0e300;
+        i64 arg = 0;
+        for (i64 c = 0; c < kc; c++) {
+            double d2 = 0.0;
+            for (i64 d = 0; d < dim; d++) {
+                double t = pts[i * dim + d] - cent[c * dim + d];
+                d2 += t * t;
+            }
+            if (d2 < best) {
+                best = d2;
+                arg = c;
+            }
+        }
+        labels[i] = arg;
+        inertia += best;
+    }
+    return inertia;
+}
+
+i64 floyd_warshall(int64_t *dist, i64 n) {
+    for (i64 k = 0; k < n; k++)
+        for (i64 i = 0; i < n; i++) {
+            i64 dik = dist[i * n + k];
+            for (i64 j = 0; j < n; j++) {
+                i64 nd = dik + dist[k * n + j];
+                if (nd < dist[i * n + j])
+                    dist[i * n + j] = nd;
+            }
+        }
+    i64 total = 0;
+    for (i64 i = 0; i < n * n; i++)
+        total += dist[i];
+    return total;
+}
+
+void bilinear_resize_f32(const float *src, i64 h, i64 w, float *dst, i64 dh, i64 dw) {
+    double sy = (double)h / (double)dh;
+    double sx = (double)w / (double)dw;
+    for (i64 i = 0; i < dh; i++) {
+        double y = ((double)i + 0.5) * sy - 0.5;
+        if (y < 0.0)
+            y = 0.0;
+        i64 y0 = (i64)y;
+        i64 y1 = y0 + 1 < h - 1 ? y0 + 1 : h - 1;
+        double fy = y - (double)y0;
+        for (i64 j = 0; j < dw; j++) {
+            double x = ((double)j + 0.5) * sx - 0.5;
+            if (x < 0.0)
+                x = 0.0;
+            i64 x0 = (i64)x;
+            i64 x1 = x0 + 1 < w - 1 ? x0 + 1 : w - 1;
+            double fx = x - (double)x0;
+            double top = (1.0 - fx) * (double)src[y0 * w + x0] + fx * (double)src[y0 * w + x1];
+            double bot = (1.0 - fx) * (double)src[y1 * w + x0] + fx * (double)src[y1 * w + x1];
+            dst[i * dw + j] = (float)((1.0 - fy) * top + fy * bot);
+        }
+    }
+}
+
+i64 poly_hash(const uint8_t *s, i64 n, i64 w, int64_t *out) {
+    const i64 p = 1000000007, base = 257;
+    i64 bw = 1;
+    for (i64 k = 0; k < w - 1; k++)
+        bw = bw * base % p;
+    i64 h = 0;
+    for (i64 k = 0; k < w; k++)
+        h = (h * base + s[k]) % p;
+    out[0] = h;
+    i64 hits = 0;
+    for (i64 i = w; i < n; i++) {
+        h = (h + p - s[i - w] * bw % p) % p;
+        h = (h * base + s[i]) % p;
+        out[i - w + 1] = h;
+        if ((h & 1023) == 0)
+            hits += 1;
+    }
+    return hits;
+}
+
+void thomas_tridiagonal(const double *a, const double *b, const double *c, const double *d,
+                        i64 n, double *cp, double *dp, double *x) {
+    cp[0] = c[0] / b[0];
+    dp[0] = d[0] / b[0];
+    for (i64 i = 1; i < n; i++) {
+        double m = b[i] - a[i] * cp[i - 1];
+        cp[i] = c[i] / m;
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m;
+    }
+    x[n - 1] = dp[n - 1];
+    for (i64 i = n - 2; i >= 0; i--)
+        x[i] = dp[i] - cp[i] * x[i + 1];
+}
+
+/* (i - 1) % h in Python is h - 1 for i = 0: C writes (i + h - 1) % h */
+i64 life_step(const uint8_t *g, i64 h, i64 w, uint8_t *out) {
+    i64 alive = 0;
+    for (i64 i = 0; i < h; i++) {
+        const uint8_t *up = g + (i + h - 1) % h * w, *row = g + i * w,
+                      *down = g + (i + 1) % h * w;
+        for (i64 j = 0; j < w; j++) {
+            i64 left = (j + w - 1) % w, right = (j + 1) % w;
+            i64 n = (i64)up[left] + up[j] + up[right] + row[left] + row[right]
+                    + down[left] + down[j] + down[right];
+            if (n == 3 || (n == 2 && row[j] != 0)) {
+                out[i * w + j] = 1;
+                alive += 1;
+            } else {
+                out[i * w + j] = 0;
+            }
+        }
+    }
+    return alive;
+}
+
+i64 xorshift_bits(const int64_t *seeds, i64 n, i64 rounds, int64_t *out) {
+    i64 total = 0;
+    for (i64 i = 0; i < n; i++) {
+        i64 x = seeds[i] & 0xFFFFFFFF;
+        for (i64 r = 0; r < rounds; r++) {
+            x ^= (x << 13) & 0xFFFFFFFF;
+            x ^= x >> 17;
+            x ^= (x << 5) & 0xFFFFFFFF;
+        }
+        out[i] = x;
+        i64 v = x, c = 0;
+        while (v != 0) {
+            v &= v - 1;
+            c += 1;
+        }
+        total += c;
+    }
+    return total;
+}
+
+i64 binary_search_many(const int64_t *a, i64 n, const int64_t *q, i64 nq, int64_t *out) {
+    i64 total = 0;
+    for (i64 i = 0; i < nq; i++) {
+        i64 v = q[i], lo = 0, hi = n;
+        while (lo < hi) {
+            i64 mid = (lo + hi) / 2;
+            if (a[mid] < v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        out[i] = lo;
+        total += lo;
+    }
+    return total;
+}
+
+double lennard_jones(const double *pos, i64 n, double eps, double sigma) {
+    double s2 = sigma * sigma;
+    double e = 0.0;
+    for (i64 i = 0; i < n - 1; i++) {
+        double xi = pos[i * 3], yi = pos[i * 3 + 1], zi = pos[i * 3 + 2];
+        for (i64 j = i + 1; j < n; j++) {
+            double dx = xi - pos[j * 3], dy = yi - pos[j * 3 + 1], dz = zi - pos[j * 3 + 2];
+            double sr2 = s2 / (dx * dx + dy * dy + dz * dz);
+            double sr6 = sr2 * sr2 * sr2;
+            e += sr6 * sr6 - sr6;
+        }
+    }
+    return 4.0 * eps * e;
+}

@@ -1,12 +1,13 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 # cdivision=True is safe here: every integer // and % has non-negative
-# operands and no divisor is zero, so C and Python semantics agree.
+# operands and no divisor is zero, so C and Python semantics agree (life_step's
+# (i - 1) % h, whose Python left operand can be -1, is written (i + h - 1) % h).
 """Cython versions of kernels_extra.py, written as kernels_cy.pyx is: typed
 memoryviews (C-contiguous, ::1, except dot_strided's strided views), C
 integer/double locals, the helper as a cdef function."""
 
-from libc.math cimport exp, sin
-from libc.stdint cimport int32_t, int64_t, uint8_t
+from libc.math cimport erf, exp, log, sin, sqrt
+from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t
 
 ctypedef long long i64
 
@@ -162,3 +163,244 @@ def dot_strided(double[:] a, double[:] b):
     for i in range(a.shape[0]):
         s += a[i] * b[i]
     return s
+
+
+def matvec(double[:, ::1] a, double[::1] x, double[::1] y):
+    cdef Py_ssize_t i, j
+    cdef double s
+    for i in range(a.shape[0]):
+        s = 0.0
+        for j in range(a.shape[1]):
+            s += a[i, j] * x[j]
+        y[i] = s
+
+
+def integral_image(int16_t[:, ::1] img, int64_t[:, ::1] out):
+    cdef Py_ssize_t h = img.shape[0], w = img.shape[1], i, j
+    cdef i64 s
+    for i in range(h):
+        for j in range(w):
+            s = img[i, j]
+            if i > 0:
+                s += out[i - 1, j]
+            if j > 0:
+                s += out[i, j - 1]
+            if i > 0 and j > 0:
+                s -= out[i - 1, j - 1]
+            out[i, j] = s
+    return out[h - 1, w - 1]
+
+
+def lcs_length(uint8_t[::1] a, uint8_t[::1] b, int32_t[::1] prev, int32_t[::1] cur):
+    cdef Py_ssize_t n = a.shape[0], m = b.shape[0], i, j
+    cdef uint8_t ai
+    cdef int32_t[::1] t
+    for j in range(m + 1):
+        prev[j] = 0
+    cur[0] = 0
+    for i in range(1, n + 1):
+        ai = a[i - 1]
+        for j in range(1, m + 1):
+            if ai == b[j - 1]:
+                cur[j] = prev[j - 1] + 1
+            else:
+                cur[j] = max(prev[j], cur[j - 1])
+        t = prev
+        prev = cur
+        cur = t
+    return prev[m]
+
+
+def count_inversions(int64_t[::1] a):
+    cdef Py_ssize_t n = a.shape[0], i, j
+    cdef i64 count = 0, ai
+    for i in range(n):
+        ai = a[i]
+        for j in range(i + 1, n):
+            if ai > a[j]:
+                count += 1
+    return count
+
+
+cdef inline double _norm_cdf(double x) nogil:
+    return 0.5 * (1.0 + erf(x / 1.4142135623730951))
+
+
+def black_scholes(double[::1] s, double[::1] k, double[::1] t, double r, double sigma,
+                  double[::1] call):
+    cdef Py_ssize_t i
+    cdef double total = 0.0, sq, d1, d2, c
+    for i in range(s.shape[0]):
+        sq = sigma * sqrt(t[i])
+        d1 = (log(s[i] / k[i]) + (r + 0.5 * sigma * sigma) * t[i]) / sq
+        d2 = d1 - sq
+        c = s[i] * _norm_cdf(d1) - k[i] * exp(-r * t[i]) * _norm_cdf(d2)
+        call[i] = c
+        total += c
+    return total
+
+
+def kmeans_assign(double[:, ::1] pts, double[:, ::1] cent, int64_t[::1] labels):
+    cdef Py_ssize_t dim = pts.shape[1], i, c, d, arg
+    cdef double inertia = 0.0, best, d2, t
+    for i in range(pts.shape[0]):
+        best = 1.0e300
+        arg = 0
+        for c in range(cent.shape[0]):
+            d2 = 0.0
+            for d in range(dim):
+                t = pts[i, d] - cent[c, d]
+                d2 += t * t
+            if d2 < best:
+                best = d2
+                arg = c
+        labels[i] = arg
+        inertia += best
+    return inertia
+
+
+def floyd_warshall(int64_t[:, ::1] dist):
+    cdef Py_ssize_t n = dist.shape[0], k, i, j
+    cdef i64 dik, nd, total = 0
+    for k in range(n):
+        for i in range(n):
+            dik = dist[i, k]
+            for j in range(n):
+                nd = dik + dist[k, j]
+                if nd < dist[i, j]:
+                    dist[i, j] = nd
+    for i in range(n):
+        for j in range(n):
+            total += dist[i, j]
+    return total
+
+
+def bilinear_resize_f32(float[:, ::1] src, float[:, ::1] dst):
+    cdef Py_ssize_t h = src.shape[0], w = src.shape[1], i, j, y0, y1, x0, x1
+    cdef double sy = <double>h / dst.shape[0], sx = <double>w / dst.shape[1]
+    cdef double y, fy, x, fx, top, bot
+    for i in range(dst.shape[0]):
+        y = (i + 0.5) * sy - 0.5
+        if y < 0.0:
+            y = 0.0
+        y0 = <Py_ssize_t>y
+        y1 = min(y0 + 1, h - 1)
+        fy = y - y0
+        for j in range(dst.shape[1]):
+            x = (j + 0.5) * sx - 0.5
+            if x < 0.0:
+                x = 0.0
+            x0 = <Py_ssize_t>x
+            x1 = min(x0 + 1, w - 1)
+            fx = x - x0
+            top = (1.0 - fx) * <double>src[y0, x0] + fx * <double>src[y0, x1]
+            bot = (1.0 - fx) * <double>src[y1, x0] + fx * <double>src[y1, x1]
+            dst[i, j] = <float>((1.0 - fy) * top + fy * bot)
+
+
+def poly_hash(uint8_t[::1] s, i64 w, int64_t[::1] out):
+    cdef i64 p = 1000000007, base = 257, bw = 1, h = 0, hits = 0, k
+    cdef Py_ssize_t i
+    for k in range(w - 1):
+        bw = bw * base % p
+    for k in range(w):
+        h = (h * base + s[k]) % p
+    out[0] = h
+    for i in range(w, s.shape[0]):
+        h = (h + p - s[i - w] * bw % p) % p
+        h = (h * base + s[i]) % p
+        out[i - w + 1] = h
+        if h & 1023 == 0:
+            hits += 1
+    return hits
+
+
+def thomas_tridiagonal(double[::1] a, double[::1] b, double[::1] c, double[::1] d,
+                       double[::1] cp, double[::1] dp, double[::1] x):
+    cdef Py_ssize_t n = d.shape[0], i
+    cdef double m
+    cp[0] = c[0] / b[0]
+    dp[0] = d[0] / b[0]
+    for i in range(1, n):
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x[n - 1] = dp[n - 1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+
+
+def life_step(uint8_t[:, ::1] grid, uint8_t[:, ::1] out):
+    cdef Py_ssize_t h = grid.shape[0], w = grid.shape[1], i, j, up, down, left, right
+    cdef i64 alive = 0, n
+    for i in range(h):
+        up = (i + h - 1) % h
+        down = (i + 1) % h
+        for j in range(w):
+            left = (j + w - 1) % w
+            right = (j + 1) % w
+            n = (<i64>grid[up, left] + grid[up, j] + grid[up, right]
+                 + grid[i, left] + grid[i, right]
+                 + grid[down, left] + grid[down, j] + grid[down, right])
+            if n == 3 or (n == 2 and grid[i, j] != 0):
+                out[i, j] = 1
+                alive += 1
+            else:
+                out[i, j] = 0
+    return alive
+
+
+def xorshift_bits(int64_t[::1] seeds, i64 rounds, int64_t[::1] out):
+    cdef Py_ssize_t i
+    # the mask as a typed local: a bare 0xFFFFFFFF literal (wider than a C
+    # int) makes Cython do the `&` on Python ints, about 100x slower
+    cdef i64 total = 0, x, v, c, r, mask = 0xFFFFFFFF
+    for i in range(seeds.shape[0]):
+        x = seeds[i] & mask
+        for r in range(rounds):
+            x ^= (x << 13) & mask
+            x ^= x >> 17
+            x ^= (x << 5) & mask
+        out[i] = x
+        v = x
+        c = 0
+        while v != 0:
+            v &= v - 1
+            c += 1
+        total += c
+    return total
+
+
+def binary_search_many(int64_t[::1] a, int64_t[::1] q, int64_t[::1] out):
+    cdef Py_ssize_t n = a.shape[0], i, lo, hi, mid
+    cdef i64 v, total = 0
+    for i in range(q.shape[0]):
+        v = q[i]
+        lo = 0
+        hi = n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if a[mid] < v:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[i] = lo
+        total += lo
+    return total
+
+
+def lennard_jones(double[:, ::1] pos, double eps, double sigma):
+    cdef Py_ssize_t n = pos.shape[0], i, j
+    cdef double s2 = sigma * sigma, e = 0.0, xi, yi, zi, dx, dy, dz, sr2, sr6
+    for i in range(n - 1):
+        xi = pos[i, 0]
+        yi = pos[i, 1]
+        zi = pos[i, 2]
+        for j in range(i + 1, n):
+            dx = xi - pos[j, 0]
+            dy = yi - pos[j, 1]
+            dz = zi - pos[j, 2]
+            sr2 = s2 / (dx * dx + dy * dy + dz * dz)
+            sr6 = sr2 * sr2 * sr2
+            e += sr6 * sr6 - sr6
+    return 4.0 * eps * e
