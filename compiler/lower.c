@@ -1335,6 +1335,19 @@ static void finish_body(Fn *F, LLVMBasicBlockRef start) {
   LLVMBuildUnreachable(F->b);
 }
 
+/* Allocas for an array variable's view (zeroed, as the variable's slot). */
+static void view_slots_alloc(Fn *F, const Type *ty, ArrView *v) {
+  Lower *L = F->L;
+  v->data = fn_alloca(F, L->t_ptr, "view.data");
+  LLVMBuildStore(F->ab, LLVMConstNull(L->t_ptr), v->data);
+  for (int k = 0; k < ty->ndim; k++) {
+    v->shape[k] = fn_alloca(F, L->t_i64, "view.shape");
+    v->strides[k] = fn_alloca(F, L->t_i64, "view.stride");
+    LLVMBuildStore(F->ab, fn_i64(F, 0), v->shape[k]);
+    LLVMBuildStore(F->ab, fn_i64(F, 0), v->strides[k]);
+  }
+}
+
 static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, int clone,
                        bool proven) {
   const FuncInst *f = L->prog->funcs.data[idx];
@@ -1364,16 +1377,22 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
   F.param_slot = ARENA_ARRAY(L->arena, LLVMValueRef, f->nparams + 1);
   F.param_view = ARENA_ARRAY(L->arena, ArrView, f->nparams + 1);
   F.param_view_ok = ARENA_ARRAY(L->arena, bool, f->nparams + 1);
+  F.param_vslot = ARENA_ARRAY(L->arena, ArrView, f->nparams + 1);
   NodeList *body = &f->func->list2;
   for (int k = 0; k < f->nparams; k++) {
     const Type *ty = f->params[k]->ty;
     LLVMValueRef arg = LLVMGetParam(F.fn, (unsigned)k);
     F.param_slot[k] = fn_alloca(&F, lower_llvm_type(L, ty), f->params[k]->name);
     LLVMBuildStore(F.ab, arg, F.param_slot[k]);
-    if (ty->kind == TY_ARRAY && !param_assigned(body, k)) {
+    if (ty->kind == TY_ARRAY) {
       LLVMPositionBuilderAtEnd(F.b, F.alloca_bb);
-      array_view_of(&F, arg, ty, &F.param_view[k]);
-      F.param_view_ok[k] = true;
+      if (!param_assigned(body, k)) {
+        array_view_of(&F, arg, ty, &F.param_view[k]);
+        F.param_view_ok[k] = true;
+      } else {
+        view_slots_alloc(&F, ty, &F.param_vslot[k]);
+        store_array_view(&F, f->params[k], arg);
+      }
     }
   }
   int nlocal = 0;
@@ -1381,6 +1400,7 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
     if (f->locals.data[i]->index + 1 > nlocal)
       nlocal = f->locals.data[i]->index + 1;
   F.local_slot = ARENA_ARRAY(L->arena, LLVMValueRef, nlocal + 1);
+  F.local_vslot = ARENA_ARRAY(L->arena, ArrView, nlocal + 1);
   for (int i = 0; i < f->locals.len; i++) {
     Symbol *s = f->locals.data[i];
     LLVMTypeRef ty = lower_llvm_type(L, s->ty);
@@ -1388,6 +1408,8 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
     /* Zeroed so no path reads undef (the checker rejects reads before
      * assignment; this costs nothing after mem2reg). */
     LLVMBuildStore(F.ab, LLVMConstNull(ty), F.local_slot[s->index]);
+    if (s->ty->kind == TY_ARRAY)
+      view_slots_alloc(&F, s->ty, &F.local_vslot[s->index]);
   }
   if (f->ret->kind != TY_NONE && !F.rec)
     F.out = LLVMGetParam(F.fn, (unsigned)f->nparams);

@@ -70,6 +70,8 @@ void array_view(Fn *F, Node *arr, ArrView *v) {
     *v = F->param_view[arr->sym->index];
     return;
   }
+  if (arr->kind == ND_NAME && load_array_view(F, arr->sym, v))
+    return;
   array_view_of(F, lower_expr(F, arr), arr->ty, v);
 }
 

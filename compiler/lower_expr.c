@@ -269,9 +269,51 @@ LLVMValueRef load_sym(Fn *F, Symbol *s) {
   return from_storage(F, v, s->ty);
 }
 
+/* The view slots of an array variable that is assigned in the body, or NULL. */
+static const ArrView *view_slots(const Fn *F, const Symbol *s) {
+  const ArrView *v = !s || !s->ty || s->ty->kind != TY_ARRAY ? NULL
+                     : s->kind == SYM_PARAM                  ? &F->param_vslot[s->index]
+                     : s->kind == SYM_LOCAL                  ? &F->local_vslot[s->index]
+                                                             : NULL;
+  return v && v->data ? v : NULL;
+}
+
+/* An array variable's view is loaded from the descriptor once, where it is
+ * assigned, and kept in allocas (SSA values after mem2reg): in a loop that
+ * swaps two rows (`t = prev; prev = cur; cur = t`) the accesses then need
+ * no descriptor loads, which LLVM cannot hoist out of the branches. */
+void store_array_view(Fn *F, const Symbol *s, LLVMValueRef desc) {
+  const ArrView *slots = view_slots(F, s);
+  if (!slots)
+    return;
+  ArrView v;
+  array_view_of(F, desc, s->ty, &v);
+  LLVMBuildStore(F->b, v.data, slots->data);
+  for (int k = 0; k < s->ty->ndim; k++) {
+    LLVMBuildStore(F->b, v.shape[k], slots->shape[k]);
+    LLVMBuildStore(F->b, v.strides[k], slots->strides[k]);
+  }
+}
+
+bool load_array_view(Fn *F, const Symbol *s, ArrView *v) {
+  const ArrView *slots = view_slots(F, s);
+  if (!slots)
+    return false;
+  memset(v, 0, sizeof *v);
+  Lower *L = F->L;
+  v->data = LLVMBuildLoad2(F->b, L->t_ptr, slots->data, "");
+  for (int k = 0; k < s->ty->ndim; k++) {
+    v->shape[k] = LLVMBuildLoad2(F->b, L->t_i64, slots->shape[k], "");
+    v->strides[k] = LLVMBuildLoad2(F->b, L->t_i64, slots->strides[k], "");
+  }
+  return true;
+}
+
 void store_sym(Fn *F, Symbol *s, LLVMValueRef v, const Type *vty) {
   LLVMValueRef slot = sym_slot(F, s);
-  LLVMBuildStore(F->b, to_storage(F, convert(F, v, vty, s->ty), s->ty), slot);
+  LLVMValueRef stored = to_storage(F, convert(F, v, vty, s->ty), s->ty);
+  LLVMBuildStore(F->b, stored, slot);
+  store_array_view(F, s, stored);
 }
 
 static LLVMValueRef lower_name(Fn *F, Node *n) {

@@ -62,6 +62,9 @@ typedef struct Fn {
   LLVMValueRef *local_slot;     /* per local (Symbol.index) */
   ArrView *param_view;          /* per array param never reassigned: loaded at entry */
   bool *param_view_ok;
+  /* per reassigned array param / array local: allocas holding its view,
+   * written at each assignment (.data NULL for the others) */
+  ArrView *param_vslot, *local_vslot;
   LLVMValueRef out;             /* the result pointer, or NULL */
   LoopCtx *loop;
   int line;                     /* line for traceback entries */
@@ -189,6 +192,8 @@ LLVMValueRef const_value(Fn *F, Node *k, const Type *to);          /* ND_INT/FLO
 LLVMValueRef sym_slot(Fn *F, Symbol *s);
 void store_sym(Fn *F, Symbol *s, LLVMValueRef v, const Type *vty);
 LLVMValueRef load_sym(Fn *F, Symbol *s);
+void store_array_view(Fn *F, const Symbol *s, LLVMValueRef desc); /* into its view slots */
+bool load_array_view(Fn *F, const Symbol *s, ArrView *v); /* false: it has none */
 Type *tt_scalar(Fn *F, TypeKind k);
 
 /* lower_arith.c */
