@@ -207,10 +207,15 @@ static bool int_fits_i64(const Type *t) {
   return t && type_is_int(t) && t->kind != TY_U64;
 }
 
-/* An array parameter whose view (shape) is loaded once at entry. */
+/* An array whose view (shape) is the same in every iteration: a parameter
+ * whose view is loaded once at entry, or an array variable the loop does not
+ * assign (its view is kept where it is assigned: store_array_view). */
 static bool invariant_array(const Plan *p, const Node *a) {
-  return a && a->kind == ND_NAME && a->sym && a->sym->kind == SYM_PARAM &&
-         a->sym->ty && a->sym->ty->kind == TY_ARRAY && p->F->param_view_ok[a->sym->index];
+  if (!a || a->kind != ND_NAME || !a->sym || !a->sym->ty || a->sym->ty->kind != TY_ARRAY)
+    return false;
+  if (a->sym->kind == SYM_PARAM && p->F->param_view_ok[a->sym->index])
+    return true;
+  return (a->sym->kind == SYM_PARAM || a->sym->kind == SYM_LOCAL) && !is_assigned(p, a->sym);
 }
 
 enum { AFF_NO = 0, AFF_INV = 1, AFF_LIN = 2 };

@@ -136,3 +136,37 @@ def test_shrink(mods):
     same_call(m, "shrink", a, b)
     same_call(m, "shrink", a[::3], b[::-1])
     same_call(m, "shrink", b, a)
+
+
+VERSIONED = '''
+@native
+def rows_sum(a: f64[:, :], b: f64[:, :], out: f64[:]) -> None:
+    # x is a reassigned local: loops over it are versioned like a parameter's
+    for k in range(2):
+        if k == 0:
+            x = a
+        else:
+            x = b
+        for i in range(x.shape[0]):
+            s = 0.0
+            for j in range(x.shape[1]):
+                s += x[i, j]
+            out[i] += s
+'''
+
+
+@pytest.fixture(scope="module", params=FLAGS, ids=["safe", "unchecked"])
+def vmods(request):
+    return build(VERSIONED, request.param), request.param
+
+
+def test_versioned_local_array(vmods):
+    m, flags = vmods
+    rng = np.random.default_rng(5)
+    for (n, k) in [(0, 2), (3, 0), (4, 5), (9, 17)]:
+        a = rng.random((n, k))
+        for b in [rng.random((n, k)), rng.random((n, k + 2))[:, 1:-1], np.asfortranarray(rng.random((n, k)))]:
+            same_call(m, "rows_sum", a, b, np.zeros(n))
+            if not flags:
+                same_call(m, "rows_sum", a, rng.random((n + 2, k)), np.zeros(n))   # out too short
+                same_call(m, "rows_sum", rng.random((max(n - 1, 0), k)), b, np.zeros(n))
