@@ -34,9 +34,21 @@ typedef struct InnerIV {
   bool ok;          /* assigned and read only as such a loop's variable */
 } InnerIV;
 
+/* A bound on the loop variable that an enclosing `if` of a subscript
+ * implies (`if j > 0:` gives j >= 0 + 1): iv >= e + adj (lower) or
+ * iv <= e + adj, e loop-invariant; a list, innermost first. */
+typedef struct IvCond {
+  Node *e;
+  int64_t adj;
+  bool lower;
+  const struct IvCond *up;
+} IvCond;
+
 typedef struct Plan {
   Fn *F;
   Symbol *iv;
+  const IvCond *cond;     /* while scanning: the bounds the enclosing ifs imply */
+  VEC(const IvCond *) subcond; /* per entry of subs: its bounds (NULL: none) */
   VEC(Symbol *) assigned; /* every name assigned in the body */
   VEC(Node *) subs;       /* the subscripts the guard covers (affine) */
   VEC(Node *) isubs;      /* the subscripts the guard covers (intervals; nests) */
@@ -307,12 +319,69 @@ static void scan_list(Plan *p, NodeList *l, bool in_index) {
 static bool provable_arith(const Plan *p, const Node *n);
 static bool provable_call(const Plan *p, const Node *n);
 
+static const IvCond *iv_bound(Plan *p, Node *e, int64_t adj, bool lower, const IvCond *up) {
+  IvCond *c = ARENA_NEW(p->F->L->arena, IvCond);
+  c->e = e;
+  c->adj = adj;
+  c->lower = lower;
+  c->up = up;
+  return c;
+}
+
+static bool is_iv(const Plan *p, const Node *n) {
+  return n->kind == ND_NAME && n->sym == p->iv && n->ty && n->ty->kind == TY_I64;
+}
+
+static bool inv_int(const Plan *p, const Node *n) {
+  return n->ty && int_fits_i64(n->ty) && affine(p, n) == AFF_INV;
+}
+
+/* The bounds on the loop variable that `cond` being true implies, added to
+ * up: comparisons of the variable with an invariant int, and `and` of them
+ * (other operands of an `and` only restrict further, and are ignored). */
+static const IvCond *cond_bounds(Plan *p, Node *cond, const IvCond *up) {
+  if (cond->kind == ND_BOOLOP && cond->op == OP_AND) {
+    for (int i = 0; i < cond->list.len; i++)
+      up = cond_bounds(p, cond->list.data[i], up);
+    return up;
+  }
+  if (cond->kind != ND_COMPARE || cond->ops.len != 1 || cond->list.len != 1)
+    return up;
+  Node *l = cond->a, *r = cond->list.data[0];
+  Op op = cond->ops.data[0];
+  if (is_iv(p, r) && inv_int(p, l)) { /* c < j is j > c */
+    Node *t = l;
+    l = r;
+    r = t;
+    op = op == OP_LT ? OP_GT : op == OP_LE ? OP_GE : op == OP_GT ? OP_LT : op == OP_GE ? OP_LE : op;
+  }
+  if (!is_iv(p, l) || !inv_int(p, r))
+    return up;
+  switch (op) {
+  case OP_GT: return iv_bound(p, r, 1, true, up);
+  case OP_GE: return iv_bound(p, r, 0, true, up);
+  case OP_LT: return iv_bound(p, r, -1, false, up);
+  case OP_LE: return iv_bound(p, r, 0, false, up);
+  case OP_EQ: return iv_bound(p, r, 0, false, iv_bound(p, r, 0, true, up));
+  default: return up;
+  }
+}
+
 /* Every subscript anywhere in the body whose indices are all affine, and
  * the int arithmetic and pure calls the guard's intervals can cover (not
  * inside a covered subscript's indices: those are nsw already). */
 static void scan_expr(Plan *p, Node *n, bool in_index) {
   if (!n)
     return;
+  if (n->kind == ND_IF && !p->nested) { /* the then-branch runs under the condition */
+    scan_expr(p, n->a, in_index);
+    const IvCond *saved = p->cond;
+    p->cond = cond_bounds(p, n->a, saved);
+    scan_list(p, &n->list, in_index);
+    p->cond = saved;
+    scan_list(p, &n->list2, in_index);
+    return;
+  }
   bool covered = false;
   if (n->kind == ND_SUBSCRIPT && invariant_array(p, n->a) &&
       n->list.len == n->a->sym->ty->ndim) {
@@ -320,10 +389,12 @@ static void scan_expr(Plan *p, Node *n, bool in_index) {
     bool ok = true;
     for (int k = 0; k < n->list.len && ok; k++)
       ok = p->nested ? ival_ok(&s, n->list.data[k]) : affine(p, n->list.data[k]) != AFF_NO;
-    if (ok && p->nested)
+    if (ok && p->nested) {
       vec_push(p->F->L->arena, &p->isubs, n);
-    else if (ok)
+    } else if (ok) {
       vec_push(p->F->L->arena, &p->subs, n);
+      vec_push(p->F->L->arena, &p->subcond, p->cond);
+    }
     covered = ok;
   }
   if (!in_index && provable_arith(p, n))
@@ -907,22 +978,45 @@ static LLVMValueRef sums_ok(Fn *F, const Plan *p, GuardEval *g0, GuardEval *g1,
   return ok;
 }
 
+/* i1: sub's indices are in bounds at both ends of the range of the loop
+ * variable in which it runs: the loop's, narrowed by the bounds of its
+ * enclosing ifs (true if that range is empty: it never runs). */
+static LLVMValueRef sub_ok(Fn *F, const Plan *p, Node *sub, const IvCond *c, GuardEval *g0,
+                           GuardEval *g1) {
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef ok = fn_bool(F, true), runs = NULL;
+  GuardEval lo = *g0, hi = *g1;
+  if (c) {
+    lo.iv = smin(F, g0->iv, g1->iv);
+    hi.iv = smax(F, g0->iv, g1->iv);
+    for (; c; c = c->up) {
+      LLVMValueRef v = ovf_op(g0, "llvm.sadd.with.overflow", eval_affine(g0, c->e), fn_i64(F, c->adj));
+      if (c->lower)
+        lo.iv = smax(F, lo.iv, v);
+      else
+        hi.iv = smin(F, hi.iv, v);
+    }
+    runs = LLVMBuildICmp(B, LLVMIntSLE, lo.iv, hi.iv, "");
+  }
+  ArrView v;
+  array_view(F, sub->a, &v);
+  for (int k = 0; k < sub->list.len; k++) {
+    Node *e = sub->list.data[k];
+    ok = LLVMBuildAnd(B, ok, in_bounds(&lo, e, v.shape[k]), "");
+    if (affine(p, e) == AFF_LIN)
+      ok = LLVMBuildAnd(B, ok, in_bounds(&hi, e, v.shape[k]), "");
+  }
+  g0->ovf = LLVMBuildOr(B, g0->ovf, LLVMBuildOr(B, lo.ovf, hi.ovf, ""), "");
+  return runs ? LLVMBuildOr(B, LLVMBuildNot(B, runs, ""), ok, "") : ok;
+}
+
 /* i1: every covered index is in [0, size) at both ends of the loop. */
 static LLVMValueRef guard(Fn *F, const Plan *p, LLVMValueRef first, LLVMValueRef last,
                           LLVMValueRef count) {
   LLVMValueRef ok = fn_bool(F, true);
   GuardEval g0 = {F, p, first, fn_bool(F, false)}, g1 = {F, p, last, fn_bool(F, false)};
-  for (int s = 0; s < p->subs.len; s++) {
-    Node *sub = p->subs.data[s];
-    ArrView v;
-    array_view(F, sub->a, &v);
-    for (int k = 0; k < sub->list.len; k++) {
-      Node *e = sub->list.data[k];
-      ok = LLVMBuildAnd(F->b, ok, in_bounds(&g0, e, v.shape[k]), "");
-      if (affine(p, e) == AFF_LIN)
-        ok = LLVMBuildAnd(F->b, ok, in_bounds(&g1, e, v.shape[k]), "");
-    }
-  }
+  for (int s = 0; s < p->subs.len; s++)
+    ok = LLVMBuildAnd(F->b, ok, sub_ok(F, p, p->subs.data[s], p->subcond.data[s], &g0, &g1), "");
   ok = LLVMBuildAnd(F->b, ok, sums_ok(F, p, &g0, &g1, count), "");
   ok = LLVMBuildAnd(F->b, ok, intervals_ok(F, p, first, last), "");
   LLVMValueRef ovf = LLVMBuildOr(F->b, g0.ovf, g1.ovf, "");
