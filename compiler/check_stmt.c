@@ -273,7 +273,42 @@ static Node *store_into(Check *C, Node *t, Node *val) {
   return val;
 }
 
+/* `a, b = b, a` where some element is an array: no tuple value exists (the
+ * lowering evaluates the elements, then assigns them in order), so each
+ * element is checked against its own target.  Tuples of arrays stay
+ * unsupported everywhere else. */
+static bool check_swap(Check *C, Node *s) {
+  Node *t = s->list.len == 1 ? s->list.data[0] : NULL, *v = s->a;
+  if (!t || t->kind != ND_TUPLE || v->kind != ND_TUPLE || v->list.len != t->list.len ||
+      v->list.len > 16)
+    return false;
+  bool arrays = false; /* decided before checking, so nothing is checked twice */
+  for (int i = 0; i < v->list.len; i++) {
+    Node *x = v->list.data[i];
+    Var *var = x->kind == ND_NAME ? find_var(C, x->name) : NULL;
+    arrays |= var && var->sym && var->sym->ty && var->sym->ty->kind == TY_ARRAY;
+  }
+  if (!arrays)
+    return false;
+  for (int i = 0; i < v->list.len; i++) {
+    Node *ti = t->list.data[i];
+    if (ti->kind == ND_TUPLE) {
+      err(C, ti->span, "nested unpacking of arrays is not supported; assign them one by one");
+      continue;
+    }
+    Node *x = v->list.data[i] = check_expr(C, v->list.data[i]);
+    Type *tt = x->ty ? check_target(C, ti, x->ty) : NULL;
+    if (tt && !C->quiet)
+      v->list.data[i] = store_into(C, ti, x);
+  }
+  for (int i = 0; i < t->list.len; i++)
+    mark_target(C, t->list.data[i]);
+  return true;
+}
+
 static void check_assign(Check *C, Node *s) {
+  if (check_swap(C, s))
+    return;
   s->a = check_expr(C, s->a);
   Type *vt = s->a->ty;
   if (vt && !storable(C, vt)) {

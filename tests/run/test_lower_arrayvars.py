@@ -170,3 +170,49 @@ def test_versioned_local_array(vmods):
             if not flags:
                 same_call(m, "rows_sum", a, rng.random((n + 2, k)), np.zeros(n))   # out too short
                 same_call(m, "rows_sum", rng.random((max(n - 1, 0), k)), b, np.zeros(n))
+
+
+SWAPS = '''
+@native
+def lcs_swap(s: u8[:], t: u8[:], prev: i32[:], cur: i32[:]) -> int:
+    m = t.shape[0]
+    for i in range(s.shape[0]):
+        si = s[i]
+        for j in range(1, m + 1):
+            if t[j - 1] == si:
+                cur[j] = prev[j - 1] + 1
+            else:
+                cur[j] = max(prev[j], cur[j - 1])
+        prev, cur = cur, prev
+    return prev[m]
+
+@native
+def mixed(a: f64[:], b: f64[:], x: int) -> float:
+    a, b, x = b, a, x + 1
+    return a[0] * 10.0 + b[0] + x
+
+@native
+def rotate(a: f64[:], b: f64[:], c: f64[:], k: int) -> float:
+    for i in range(k):
+        a, b, c = b, c, a
+    return a[0] * 100.0 + b[0] * 10.0 + c[0]
+'''
+
+
+@pytest.fixture(scope="module", params=FLAGS, ids=["safe", "unchecked"])
+def smods(request):
+    return build(SWAPS, request.param), request.param
+
+
+def test_tuple_swaps(smods):
+    m, _ = smods
+    rng = np.random.default_rng(6)
+    for n, k in [(0, 0), (3, 2), (25, 31)]:
+        s = rng.integers(0, 3, n).astype(np.uint8)
+        t = rng.integers(0, 3, k).astype(np.uint8)
+        same_call(m, "lcs_swap", s, t, np.zeros(k + 1, np.int32), np.zeros(k + 1, np.int32))
+        same_call(m, "lcs_swap", s, t, np.zeros(2 * k + 2, np.int32)[::2], np.zeros(k + 1, np.int32))
+    a, b, c = np.array([1.0, 9.0]), np.array([2.0]), np.array([3.0, 4.0, 5.0])
+    same_call(m, "mixed", a, b, 5)
+    for k in range(5):
+        same_call(m, "rotate", a, b, c, k)
