@@ -1621,12 +1621,13 @@ static void take_docstring(Node *fn) {
 }
 
 static bool is_only(Parser *P, const char *name) {
+  bool found = false;
   for (int i = 0; P->only && P->only[i]; i++)
-    if (P->only[i] == name) {
+    if (P->only[i] == name) { /* every entry: `--only f,f` names f twice */
       P->only_seen[i] = true;
-      return true;
+      found = true;
     }
-  return false;
+  return found;
 }
 
 /* Decorators of a def: selection, @native options, and the rest rejected. */

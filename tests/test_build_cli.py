@@ -470,3 +470,13 @@ def test_missing_output_directory_is_a_user_error(tmp_path):
     assert r.returncode == 1, r.stderr
     assert "cannot write the module into" in r.stderr
     assert not list(tmp_path.glob("**/*.so"))
+
+
+def test_only_names_a_function_twice(tmp_path):
+    # `--only f,f` builds f (it used to say that no function f exists)
+    p = tmp_path / "dup.py"
+    p.write_text("def f(x: int) -> int:\n    return x + 1\n")
+    assert_ok(build(p, "--only", "f,f"))
+    r = build(p, "--only", "f,g")
+    assert r.returncode == 1 and "no top-level function named 'g'" in r.stderr, r.stderr
+    assert "named 'f'" not in r.stderr
