@@ -25,6 +25,7 @@
 enum { SPEC_MAX_NODES = 24, SPEC_MAX_STMTS = 3, SPEC_MAX_VARS = 4 };
 
 typedef struct Spec {
+  Fn *F;
   int nodes;
   bool checks; /* some step has an overflow check (else LLVM's own if-conversion does it) */
   Symbol *vars[2 * SPEC_MAX_STMTS];
@@ -175,7 +176,44 @@ static void store_vars(Fn *F, const Spec *s, LLVMValueRef *vals) {
     LLVMBuildStore(F->b, vals[i], sym_slot(F, s->vars[i]));
 }
 
+/* ---------------------------------------------------- conditional store
+ *
+ *     if nd < dist[i, j]:
+ *         dist[i, j] = nd
+ *
+ * in the fast copy of a versioned loop (the element proven in bounds) with
+ * a value that cannot raise: the element is loaded and stored back either
+ * way, `select(cond, value, old)`.  The loop then has no branch around the
+ * store, and LLVM vectorizes it with plain vector stores (gcc's masked
+ * stores do the same for Cython and the C peer).  Storing the old value back
+ * changes no bit of the array; the array is writable (it is written in this
+ * loop), and only a second thread writing it at the same time, a data race
+ * already, could tell. */
+static bool lower_store_select(Fn *F, Node *n) {
+  if (n->list2.len || n->list.len != 1 || n->list.data[0]->kind != ND_ASSIGN ||
+      n->list.data[0]->list.len != 1)
+    return false;
+  Node *st = n->list.data[0], *t = st->list.data[0], *v = st->a;
+  if (t->kind != ND_SUBSCRIPT || !t->a->ty || t->a->ty->kind != TY_ARRAY || !loop_proven(F, t))
+    return false;
+  const Type *elem = t->a->ty->elem;
+  if (!(elem->kind == TY_F64 || elem->kind == TY_I64) || !v->ty || v->ty->kind != elem->kind)
+    return false;
+  Spec s = {0}; /* the value runs whatever the condition (which runs anyway) */
+  s.F = F;
+  if (!spec_expr(&s, v) || s.checks)
+    return false;
+  LLVMValueRef c = lower_cond(F, n->a);
+  LLVMValueRef x = lower_expr(F, v);
+  LLVMValueRef p = array_elem_ptr(F, t);
+  LLVMValueRef old = array_load(F, p, elem);
+  array_store(F, p, elem, LLVMBuildSelect(F->b, c, x, old, ""), elem);
+  return true;
+}
+
 bool lower_if_speculated(Fn *F, Node *n, void (*plain)(Fn *F, Node *n, LLVMValueRef c)) {
+  if (lower_store_select(F, n))
+    return true;
   Spec s = {0};
   if (!F->overflowcheck || F->defer || !spec_arm(&s, &n->list) || !spec_arm(&s, &n->list2) ||
       !s.checks || s.nvars > SPEC_MAX_VARS)
