@@ -605,7 +605,14 @@ static void swap_strides(Fn *F, const bool *use, LLVMValueRef *vals) {
   }
 }
 
+static void lower_while_loop(Fn *F, Node *n);
+
 static void lower_while(Fn *F, Node *n) {
+  if (!lower_while_idiom(F, n, lower_while_loop))
+    lower_while_loop(F, n);
+}
+
+static void lower_while_loop(Fn *F, Node *n) {
   int np = F->f->nparams;
   bool *use = ARENA_ARRAY(F->L->arena, bool, np + 1);
   memset(use, 0, sizeof(bool) * (size_t)(np + 1));

@@ -129,6 +129,11 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved);
 int loop_dispatch_plan(Fn *F, Node *loop, bool *unit);
 LLVMValueRef loop_dispatch_test(Fn *F, const bool *unit); /* i1: all are unit */
 
+/* lower_idiom.c: a while loop that computes a known function (Kernighan's
+ * bit count) as that function, `plain` lowering it otherwise; false if it
+ * is not one (nothing emitted). */
+bool lower_while_idiom(Fn *F, Node *n, void (*plain)(Fn *F, Node *n));
+
 /* lower_forward.c: a stored value carried to the next iteration's load */
 typedef struct Forward {
   Node *target;        /* the store's subscript */
