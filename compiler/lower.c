@@ -97,6 +97,14 @@ void fn_cond_br_unlikely(Fn *F, LLVMValueRef bad, LLVMBasicBlockRef bad_bb,
 LLVMBasicBlockRef fn_guard(Fn *F, LLVMValueRef bad) {
   if (F->defer) /* lower_spec.c's whitelist let a raising operation through */
     die(F->L->bail, "line %d: a check inside a speculated if", F->line);
+  if (F->defer_slot) { /* lower_defer.c: note the failure and go on; the raise is dead code */
+    LLVMValueRef was = LLVMBuildLoad2(F->b, F->L->t_i1, F->defer_slot, "");
+    LLVMBuildStore(F->b, LLVMBuildOr(F->b, was, bad, ""), F->defer_slot);
+    LLVMBasicBlockRef ok_bb = fn_block(F, "ok");
+    LLVMBuildBr(F->b, ok_bb);
+    fn_position(F, fn_block(F, "deferred"));
+    return ok_bb;
+  }
   LLVMBasicBlockRef bad_bb = fn_block(F, "raise");
   LLVMBasicBlockRef ok_bb = fn_block(F, "ok");
   fn_cond_br_unlikely(F, bad, bad_bb, ok_bb);
@@ -816,6 +824,45 @@ static void range_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
     counted_loop_copy(F, n, rc->count, range_each, &rc->r, else_bb, end_bb);
 }
 
+/* The fast copy of a loop that lower_defer.c allows: its checks OR their
+ * failures into a flag instead of raising, so the loop has one exit and
+ * LLVM can vectorize it (a division's ZeroDivisionError test becomes an OR
+ * reduction).  When the flag is set at the exit, the locals the loop
+ * assigned are put back and the ordinary copy runs from the start: it has
+ * the same effects (none but on those locals) and raises where CPython
+ * would. */
+static void fast_range_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
+                            LLVMBasicBlockRef end_bb) {
+  if (F->defer_slot || !loop_deferrable(F, n)) {
+    range_copy(F, n, rc, else_bb, end_bb);
+    return;
+  }
+  Lower *L = F->L;
+  Symbol **vars;
+  int nv = loop_assigned_vars(F, n, &vars);
+  LLVMValueRef *old = ARENA_ARRAY(L->arena, LLVMValueRef, nv + 1);
+  for (int i = 0; i < nv; i++)
+    old[i] = LLVMBuildLoad2(F->b, lower_llvm_type(L, vars[i]->ty), sym_slot(F, vars[i]), "");
+  LLVMValueRef slot = fn_alloca(F, L->t_i1, "deferred");
+  LLVMBuildStore(F->b, fn_bool(F, false), slot);
+  LLVMBasicBlockRef else_chk = fn_block(F, "defer.else"), end_chk = fn_block(F, "defer.end"),
+                    redo = fn_block(F, "defer.redo");
+  F->defer_slot = slot;
+  range_copy(F, n, rc, else_chk, end_chk);
+  F->defer_slot = NULL;
+  LLVMValueRef backedge = F->backedge;
+  fn_position(F, else_chk);
+  fn_cond_br_unlikely(F, LLVMBuildLoad2(F->b, L->t_i1, slot, ""), redo, else_bb);
+  fn_position(F, end_chk);
+  fn_cond_br_unlikely(F, LLVMBuildLoad2(F->b, L->t_i1, slot, ""), redo, end_bb);
+  fn_position(F, redo);
+  for (int i = 0; i < nv; i++)
+    LLVMBuildStore(F->b, old[i], sym_slot(F, vars[i]));
+  range_copy(F, n, rc, else_bb, end_bb);
+  mark_cold_loop(F, F->backedge);
+  F->backedge = backedge;
+}
+
 /* Loop versioning (lower_loop.c): a guard, then the fast copy without the
  * proven subscripts' checks, or the ordinary checked copy. */
 static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv,
@@ -856,12 +903,15 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
     fn_position(F, lay_bb);
     ArrView *saved = ARENA_ARRAY(F->L->arena, ArrView, lay.nparams);
     loop_layout_enter(F, &lay, saved);
-    range_copy(F, n, rc, else_bb, end_bb);
+    fast_range_copy(F, n, rc, else_bb, end_bb);
     maybe_keep_scalar(F, n);
     loop_layout_leave(F, &lay, saved);
     fn_position(F, gen_bb);
   }
-  range_copy(F, n, rc, else_bb, end_bb);
+  if (lay.n)
+    range_copy(F, n, rc, else_bb, end_bb); /* the rare layouts: plain (mark_cold_loop) */
+  else
+    fast_range_copy(F, n, rc, else_bb, end_bb);
   /* With a layout copy, the usual layouts run that one; this copy serves the
    * others (Fortran order, wider rows, row steps) as a plain loop, which
    * saves most of the third copy's build time (distances 8 -> 3 ms,

@@ -91,6 +91,8 @@ typedef struct Fn {
   bool strided_copy;            /* lowering the strided copy of a dispatched loop */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
   struct Forward *fwd;          /* the fast copy's carried store (lower_forward.c), or NULL */
+  LLVMValueRef defer_slot;      /* lower_defer.c: an i1 alloca every check ORs its failure
+                                 * into (fn_guard), instead of branching to a raise */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
                                  * instead of branching to a raise */
 } Fn;
@@ -133,6 +135,12 @@ LLVMValueRef loop_dispatch_test(Fn *F, const bool *unit); /* i1: all are unit */
  * bit count) as that function, `plain` lowering it otherwise; false if it
  * is not one (nothing emitted). */
 bool lower_while_idiom(Fn *F, Node *n, void (*plain)(Fn *F, Node *n));
+
+/* lower_defer.c: a loop whose body has no effect but on local variables
+ * and raises only through fn_guard checks (see there) */
+bool loop_deferrable(Fn *F, Node *forn);
+/* the local variables the body assigns, for saving and restoring */
+int loop_assigned_vars(Fn *F, Node *forn, Symbol ***out);
 
 /* lower_forward.c: a stored value carried to the next iteration's load */
 typedef struct Forward {

@@ -1,0 +1,181 @@
+/* lower_defer.c: which loops may run their checks as a flag.
+ *
+ *     for j in range(i + 1, n):
+ *         ...
+ *         sr2 = s2 / (dx * dx + dy * dy + dz * dz)
+ *         e += sr6 * sr6 - sr6
+ *
+ * The division raises ZeroDivisionError on a zero divisor, so the loop has
+ * a second exit and LLVM will not vectorize it.  But the loop has no effect
+ * other than on local variables: if it ran to its end with every check's
+ * failure ORed into a flag instead, and the flag is set, putting the locals
+ * back and running the ordinary loop repeats the very same steps up to the
+ * raise.  lower.c's fast_range_copy does that for the fast copy of a
+ * versioned loop whose body qualifies here:
+ *  - statements: assignments and augmented assignments to local scalars,
+ *    `if`, `pass`, `break`, `continue` (no return, raise, assert, nested loop,
+ *    store to an array, or expression statement);
+ *  - expressions: constants, names, arithmetic (not `**`, nor float `//` and
+ *    `%`, which call runtime helpers), comparisons, `and`/`or`, conditional
+ *    expressions, conversions, `int`/`float`/`len`/`abs`/`min`/`max` of
+ *    numbers, and subscripts the
+ *    loop guard proved in bounds (an unproven one could read outside the
+ *    array before its deferred check; with bounds checks off, reading there is
+ *    the program's own error, as in C).
+ * Every check such a body can make goes through fn_guard, which ORs the
+ * failure into F->defer_slot while it is set. */
+#include "lower_fn.h"
+
+static bool local_scalar(const Node *t) {
+  return t && t->kind == ND_NAME && t->sym &&
+         (t->sym->kind == SYM_LOCAL || t->sym->kind == SYM_PARAM) && t->sym->ty &&
+         type_is_scalar(t->sym->ty);
+}
+
+/* An int // or % that cannot trap: the hardware divide faults on a zero
+ * divisor and on INT64_MIN // -1, and a deferred check does not stop it
+ * (float // and % call runtime helpers). */
+static bool int_div_safe(const Node *n) {
+  int64_t c;
+  return type_is_int(n->ty) && node_int_const(n->b, &c) && c != 0 && c != -1;
+}
+
+static bool ok_expr(Fn *F, const Node *n) {
+  if (!n || !n->ty)
+    return false;
+  switch (n->kind) {
+  case ND_INT: case ND_FLOAT: case ND_BOOL:
+    return true;
+  case ND_NAME:
+    return !n->builtin && n->sym && (n->sym->kind != SYM_CONST || n->sym->value) &&
+           type_is_scalar(n->ty);
+  case ND_UNARYOP: case ND_CAST:
+    return type_is_scalar(n->ty) && ok_expr(F, n->a);
+  case ND_BINOP:
+    if (n->op == OP_POW)
+      return false;
+    if ((n->op == OP_FLOORDIV || n->op == OP_MOD) && !int_div_safe(n))
+      return false;
+    return ok_expr(F, n->a) && ok_expr(F, n->b);
+  case ND_COMPARE:
+    if (!ok_expr(F, n->a))
+      return false;
+    /* fall through */
+  case ND_BOOLOP:
+    for (int i = 0; i < n->list.len; i++)
+      if (!ok_expr(F, n->list.data[i]))
+        return false;
+    return true;
+  case ND_IFEXP:
+    return ok_expr(F, n->a) && ok_expr(F, n->b) && ok_expr(F, n->c);
+  case ND_SUBSCRIPT:
+    if (!n->a->ty || n->a->ty->kind != TY_ARRAY || (F->boundscheck && !loop_proven(F, n)))
+      return false;
+    for (int i = 0; i < n->list.len; i++)
+      if (!ok_expr(F, n->list.data[i]))
+        return false;
+    return true;
+  case ND_CALL:
+    if (n->callee || n->list2.len ||
+        !(n->builtin == BI_LEN || n->builtin == BI_ABS || n->builtin == BI_MIN ||
+          n->builtin == BI_MAX || n->builtin == BI_INT || n->builtin == BI_FLOAT))
+      return false;
+    if (n->builtin == BI_LEN)
+      return n->list.len == 1 && n->list.data[0]->kind == ND_NAME;
+    if ((n->builtin == BI_INT || n->builtin == BI_FLOAT) &&
+        (n->list.len != 1 || !n->list.data[0]->ty || !type_is_scalar(n->list.data[0]->ty)))
+      return false;
+    for (int i = 0; i < n->list.len; i++)
+      if (!ok_expr(F, n->list.data[i]))
+        return false;
+    return true;
+  default:
+    return false;
+  }
+}
+
+static bool ok_stmts(Fn *F, const NodeList *l);
+
+static bool ok_stmt(Fn *F, const Node *s) {
+  switch (s->kind) {
+  case ND_PASS: case ND_BREAK: case ND_CONTINUE:
+    return true;
+  case ND_ASSIGN:
+    for (int i = 0; i < s->list.len; i++)
+      if (!local_scalar(s->list.data[i]))
+        return false;
+    return ok_expr(F, s->a);
+  case ND_ANNASSIGN:
+    return (!s->c || ok_expr(F, s->c)) && (local_scalar(s->a) || (s->sym && s->sym->ty &&
+                                                                  type_is_scalar(s->sym->ty)));
+  case ND_AUGASSIGN: {
+    int64_t c;
+    bool div = s->op == OP_FLOORDIV || s->op == OP_MOD;
+    return local_scalar(s->a) && ok_expr(F, s->b) && s->op != OP_POW &&
+           !(div && !(type_is_int(s->a->ty) && node_int_const(s->b, &c) && c != 0 && c != -1));
+  }
+  case ND_IF:
+    return ok_expr(F, s->a) && ok_stmts(F, &s->list) && ok_stmts(F, &s->list2);
+  default:
+    return false;
+  }
+}
+
+static bool ok_stmts(Fn *F, const NodeList *l) {
+  for (int i = 0; i < l->len; i++)
+    if (!ok_stmt(F, l->data[i]))
+      return false;
+  return true;
+}
+
+/* Something that can raise: a division, a conversion, checked int arithmetic. */
+static bool has_check(const Node *n, const void *ctx) {
+  const Fn *F = ctx;
+  return (n->kind == ND_BINOP &&
+          (n->op == OP_DIV || n->op == OP_FLOORDIV || n->op == OP_MOD ||
+           (F->overflowcheck && n->ty && type_is_int(n->ty)))) ||
+         n->kind == ND_CAST || (n->kind == ND_CALL && n->builtin == BI_INT);
+}
+
+bool loop_deferrable(Fn *F, Node *forn) {
+  if (!forn->a || !local_scalar(forn->a) || forn->list2.len || !ok_stmts(F, &forn->list))
+    return false;
+  for (int i = 0; i < forn->list.len; i++) /* worth a flag only if something may raise */
+    if (node_any(forn->list.data[i], has_check, F))
+      return true;
+  return false;
+}
+
+typedef VEC(Symbol *) SymVec;
+
+static void note(Arena *a, SymVec *v, Symbol *s) {
+  for (int i = 0; i < v->len; i++)
+    if (v->data[i] == s)
+      return;
+  vec_push(a, v, s);
+}
+
+static void collect(Arena *a, SymVec *v, const NodeList *l) {
+  for (int i = 0; i < l->len; i++) {
+    const Node *s = l->data[i];
+    if (s->kind == ND_ASSIGN)
+      for (int k = 0; k < s->list.len; k++)
+        note(a, v, s->list.data[k]->sym);
+    else if (s->kind == ND_AUGASSIGN)
+      note(a, v, s->a->sym);
+    else if (s->kind == ND_ANNASSIGN)
+      note(a, v, s->a->sym ? s->a->sym : s->sym);
+    else if (s->kind == ND_IF) {
+      collect(a, v, &s->list);
+      collect(a, v, &s->list2);
+    }
+  }
+}
+
+int loop_assigned_vars(Fn *F, Node *forn, Symbol ***out) {
+  SymVec v = {0};
+  note(F->L->arena, &v, forn->a->sym);
+  collect(F->L->arena, &v, &forn->list);
+  *out = v.data;
+  return v.len;
+}
