@@ -2,7 +2,13 @@
 
 Every system gets its own copies of the kernel's array arguments.  Before
 each call they are restored from the pristine inputs (not timed), so every
-call does the same work.  One warm-up call per system (kept as first_call_s:
+call does the same work, into buffers placed afresh at a random multiple of
+64 bytes within a page: where arrays sit relative to each other moves a
+kernel's time by up to 3x on this machine (a store and a later load 4 KiB
+apart look alike to the memory disambiguator: kmeans_assign, lcs_length,
+integral_image), and with fixed copies one system could draw a bad
+placement for the whole run.  The median over rounds is then the typical
+placement's time, for every system alike.  One warm-up call per system (kept as first_call_s:
 it is Numba's compile), then rounds: each system still short of samples makes
 one timed call per round, starting at a different system each round, so a
 burst of load from other processes on the shared machine hits all systems
@@ -24,6 +30,16 @@ RTOL = 1e-9      # tolerance for systems that do not promise bit-identical float
 RTOL_F32 = 2.0 ** -23
 
 
+def placed_copy(src, rng):
+    """A copy of src in a fresh buffer, at a random multiple of 64 bytes
+    past a 64-byte boundary (0 to 4032)."""
+    buf = np.empty(src.nbytes + 4096 + 64, np.uint8)
+    start = (-buf.ctypes.data) % 64 + 64 * int(rng.integers(0, 64))
+    arr = buf[start:start + src.nbytes].view(src.dtype).reshape(src.shape)
+    np.copyto(arr, src)
+    return arr
+
+
 class Runner:
     """One system's live arguments and samples for one kernel."""
 
@@ -31,18 +47,17 @@ class Runner:
         self.system = system
         self.fn = fn
         self.args = []
-        self.resets = []
+        self.arrays = []            # (argument index, pristine array, view step)
         self.outputs = []           # (argument index, array) compared afterwards
+        self.rng = np.random.default_rng(12345)
         for idx, (kind, val) in enumerate(argspec):
+            self.args.append(val if kind == "s" else None)
             if kind == "s":
-                self.args.append(val)
                 continue
             name, step = specs.split_view(val)
-            live = pristine[name].copy()
-            self.args.append(live[::step] if step != 1 else live)
-            self.resets.append((live, pristine[name]))
+            self.arrays.append((idx, pristine[name], step))
             if kind == "out":
-                self.outputs.append((idx, live))
+                self.outputs.append((idx, None))
         self.samples = []
         self.cpu = []
         self.first = None
@@ -50,8 +65,12 @@ class Runner:
         self.error = None
 
     def call(self):
-        for dst, src in self.resets:
-            np.copyto(dst, src)
+        live = {}
+        for idx, src, step in self.arrays:
+            arr = placed_copy(src, self.rng)
+            live[idx] = arr
+            self.args[idx] = arr[::step] if step != 1 else arr
+        self.outputs = [(idx, live[idx]) for idx, _ in self.outputs]
         c0 = time.process_time()
         t0 = time.perf_counter()
         r = self.fn(*self.args)
