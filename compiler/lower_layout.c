@@ -222,41 +222,35 @@ static bool is_subscript(const Node *n, const void *ctx) {
   return n->kind == ND_SUBSCRIPT;
 }
 
-/* Subscripts of strided parameters under n: with a last index that moves
- * with iv (iv non-NULL), or with a loaded index (iv NULL). */
-static void mark_subscripts(DispatchScan *d, const Node *n, const Symbol *iv) {
-  if (!n)
-    return;
+/* node_any visitors (they return false to see every node). */
+typedef struct MarkCtx {
+  DispatchScan *d;
+  const Symbol *iv; /* NULL: mark loaded indices; (void *)-1: mark every subscript */
+} MarkCtx;
+
+#define MARK_ALL ((const Symbol *)-1)
+
+/* Subscripts of strided parameters: with a last index that moves with iv,
+ * with a loaded index (iv NULL), or all of them (MARK_ALL). */
+static bool mark_subscript(const Node *n, const void *ctx) {
+  const MarkCtx *m = ctx;
   int k;
-  if (n->kind == ND_SUBSCRIPT && (k = strided_param(d->F, n->a)) >= 0 &&
-      n->list.len == n->a->sym->ty->ndim) {
-    bool loaded = false;
-    for (int i = 0; i < n->list.len && !iv; i++)
-      loaded |= node_any(n->list.data[i], is_subscript, NULL);
-    if (iv ? mentions(n->list.data[n->list.len - 1], iv) : loaded)
-      mark(d, k);
-  }
-  mark_subscripts(d, n->a, iv);
-  mark_subscripts(d, n->b, iv);
-  mark_subscripts(d, n->c, iv);
-  for (int i = 0; i < n->list.len; i++)
-    mark_subscripts(d, n->list.data[i], iv);
-  for (int i = 0; i < n->list2.len; i++)
-    mark_subscripts(d, n->list2.data[i], iv);
+  if (n->kind != ND_SUBSCRIPT || (k = strided_param(m->d->F, n->a)) < 0 ||
+      n->list.len != n->a->sym->ty->ndim)
+    return false;
+  bool hit = m->iv == MARK_ALL;
+  if (m->iv && m->iv != MARK_ALL)
+    hit = mentions(n->list.data[n->list.len - 1], m->iv);
+  for (int i = 0; i < n->list.len && !m->iv; i++)
+    hit |= node_any(n->list.data[i], is_subscript, NULL);
+  if (hit)
+    mark(m->d, k);
+  return false;
 }
 
-static void mark_all(DispatchScan *d, const Node *n) {
-  if (!n)
-    return;
-  if (n->kind == ND_SUBSCRIPT && n->a && n->a->sym && n->list.len == n->a->sym->ty->ndim)
-    mark(d, strided_param(d->F, n->a));
-  mark_all(d, n->a);
-  mark_all(d, n->b);
-  mark_all(d, n->c);
-  for (int i = 0; i < n->list.len; i++)
-    mark_all(d, n->list.data[i]);
-  for (int i = 0; i < n->list2.len; i++)
-    mark_all(d, n->list2.data[i]);
+static void mark_subscripts(DispatchScan *d, const Node *n, const Symbol *iv) {
+  MarkCtx m = {d, iv};
+  node_any(n, mark_subscript, &m);
 }
 
 static bool has_inner_loop(const Node *loop) {
@@ -297,7 +291,7 @@ int loop_dispatch_plan(Fn *F, Node *loop, bool *unit) {
    * constant stride there (conv1d's `out[i]`) */
   if (d.n)
     for (int i = 0; i < loop->list.len; i++)
-      mark_all(&d, loop->list.data[i]);
+      mark_subscripts(&d, loop->list.data[i], MARK_ALL);
   return d.n;
 }
 
