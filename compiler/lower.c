@@ -745,6 +745,9 @@ static void unit_range_copy(Fn *F, Node *n, LLVMValueRef start, LLVMValueRef sto
   fn_position(F, latch_bb);
   LLVMValueRef i1 = LLVMBuildNSWAdd(F->b, LLVMBuildLoad2(F->b, L->t_i64, islot, ""), fn_i64(F, 1), "");
   LLVMBuildStore(F->b, i1, islot);
+  if (F->fiv_sym && n->a->sym == F->fiv_sym) /* float(i + 1) = float(i) + 1.0: exact here */
+    LLVMBuildStore(F->b, LLVMBuildFAdd(F->b, LLVMBuildLoad2(F->b, L->t_f64, F->fiv_slot, ""),
+                                       fn_f64(F, 1.0), ""), F->fiv_slot);
   F->backedge = LLVMBuildBr(F->b, cond_bb);
 }
 
@@ -938,6 +941,74 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   mark_cold_loop(F, F->backedge);
 }
 
+static void range_loop(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
+                       LLVMBasicBlockRef end_bb) {
+  LoopVersion lv;
+  if (loop_version_plan(F, n, &lv))
+    versioned_range(F, n, rc, &lv, else_bb, end_bb);
+  else {
+    range_copy(F, n, rc, else_bb, end_bb);
+    finish_loop_copy(F, n);
+  }
+}
+
+/* A call into code that uses the xmm registers (libm, a compiled function):
+ * the builtins lowered to instructions are not. */
+static bool real_call(const Node *n, const void *ctx) {
+  (void)ctx;
+  if (n->kind != ND_CALL)
+    return false;
+  if (n->callee)
+    return true;
+  switch (n->builtin) {
+  case BI_RANGE: case BI_LEN: case BI_ABS: case BI_MIN: case BI_MAX: case BI_INT: case BI_FLOAT:
+  case BI_BOOL: case BI_ROUND: case BI_M_SQRT:
+    return false;
+  default:
+    return n->builtin != 0;
+  }
+}
+
+static bool float_of_iv(const Node *n, const void *iv) {
+  return n->kind == ND_CAST && n->ty && n->ty->kind == TY_F64 && n->a->kind == ND_NAME &&
+         n->a->sym == iv && n->a->ty && n->a->ty->kind == TY_I64;
+}
+
+static bool assigns_sym_name(const Node *n, const void *sym) {
+  return n->kind == ND_NAME && n->sym == sym;
+}
+
+static bool assigns_sym(const Node *n, const void *sym) {
+  const Node *t = n->kind == ND_AUGASSIGN || n->kind == ND_ANNASSIGN || n->kind == ND_FOR ? n->a : NULL;
+  if (n->kind == ND_ASSIGN)
+    for (int i = 0; i < n->list.len; i++)
+      if (node_any(n->list.data[i], assigns_sym_name, sym))
+        return true;
+  return t && node_any(t, assigns_sym_name, sym);
+}
+
+/* `for i in range(a, b)` whose body converts i to float and calls into libm
+ * or compiled code: LLVM's int-to-float conversion writes only the low half
+ * of an xmm register, whose old value the register allocator takes as long
+ * dead, but the call wrote it last, so each iteration's conversion waits for
+ * the previous iteration's call (trapezoid: exp and sin in turn).  gcc puts
+ * a zeroing `vxorpd` before it; LLVM does not.  Instead the loop keeps the
+ * float value of i beside it (float(i) + 1.0 per step, exact while
+ * |i| <= 2**53: the loop runs this copy only then). */
+static bool float_iv_candidate(Fn *F, Node *n) {
+  (void)F;
+  if (!n->a || n->a->kind != ND_NAME || !n->a->sym || n->a->ty->kind != TY_I64)
+    return false;
+  bool conv = false, call = false;
+  for (int i = 0; i < n->list.len; i++) {
+    if (node_any(n->list.data[i], assigns_sym, n->a->sym))
+      return false;
+    conv |= node_any(n->list.data[i], float_of_iv, n->a->sym);
+    call |= node_any(n->list.data[i], real_call, NULL);
+  }
+  return conv && call;
+}
+
 static void lower_for_range(Fn *F, Node *n, Node *call) {
   Type *i64 = tt_scalar(F, TY_I64);
   int na = call->list.len;
@@ -968,13 +1039,23 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
   if (!rc.unit)
     rc.count = range_count(F, rc.r.start, rc.stop, rc.r.step);
   LLVMBasicBlockRef else_bb = fn_block(F, "for.else"), end_bb = fn_block(F, "for.end");
-  LoopVersion lv;
-  if (loop_version_plan(F, n, &lv))
-    versioned_range(F, n, &rc, &lv, else_bb, end_bb);
-  else {
-    range_copy(F, n, &rc, else_bb, end_bb);
-    finish_loop_copy(F, n);
+  if (rc.unit && float_iv_candidate(F, n)) {
+    /* every value of the loop variable within +-2**53: float(i) is exact,
+     * and so is each step of a float that counts along */
+    LLVMBuilderRef B = F->b;
+    LLVMValueRef exact = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntSGE, rc.r.start, fn_i64(F, -(1LL << 53)), ""),
+                                      LLVMBuildICmp(B, LLVMIntSLE, rc.stop, fn_i64(F, 1LL << 53), ""), "");
+    LLVMBasicBlockRef fiv_bb = fn_block(F, "for.floativ"), std_bb = fn_block(F, "for.std");
+    LLVMBuildCondBr(B, exact, fiv_bb, std_bb);
+    fn_position(F, fiv_bb);
+    F->fiv_sym = n->a->sym;
+    F->fiv_slot = fn_alloca(F, F->L->t_f64, "for.fi");
+    LLVMBuildStore(B, LLVMBuildSIToFP(B, rc.r.start, F->L->t_f64, ""), F->fiv_slot);
+    range_loop(F, n, &rc, else_bb, end_bb);
+    F->fiv_sym = NULL;
+    fn_position(F, std_bb);
   }
+  range_loop(F, n, &rc, else_bb, end_bb);
   lower_else_and_end(F, &n->list2, else_bb, end_bb);
 }
 

@@ -412,7 +412,10 @@ static LLVMValueRef lower_expr_kind(Fn *F, Node *n) {
   case ND_COMPARE: return lower_compare(F, n);
   case ND_IFEXP: return lower_ifexp(F, n);
   case ND_CALL: return lower_call(F, n);
-  case ND_CAST: return convert(F, lower_expr(F, n->a), n->a->ty, n->ty);
+  case ND_CAST:
+    if (F->fiv_sym && n->a->kind == ND_NAME && n->a->sym == F->fiv_sym && n->ty->kind == TY_F64)
+      return LLVMBuildLoad2(F->b, F->L->t_f64, F->fiv_slot, ""); /* float(i), kept exact */
+    return convert(F, lower_expr(F, n->a), n->a->ty, n->ty);
   case ND_NONE: case ND_STR: case ND_SLICE: case ND_KEYWORD:
   case ND_MODULE: case ND_FUNC: case ND_PARAM: case ND_CONST: case ND_IMPORT:
   case ND_EXPR_STMT: case ND_ASSIGN: case ND_ANNASSIGN: case ND_AUGASSIGN: case ND_IF:

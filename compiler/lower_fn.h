@@ -91,6 +91,8 @@ typedef struct Fn {
   bool strided_copy;            /* lowering the strided copy of a dispatched loop */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
   struct Forward *fwd;          /* the fast copy's carried store (lower_forward.c), or NULL */
+  Symbol *fiv_sym;              /* a range loop's variable whose float value is kept in */
+  LLVMValueRef fiv_slot;        /* ... this f64 alloca (float_iv_candidate in lower.c) */
   LLVMValueRef defer_slot;      /* lower_defer.c: an i1 alloca every check ORs its failure
                                  * into (fn_guard), instead of branching to a raise */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
