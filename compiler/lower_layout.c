@@ -172,9 +172,9 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved) {
  * the loop.  Numba compiles a separate version for each layout it is called
  * with; here a loop nest is lowered twice where that pays: a copy in which
  * the last-axis stride of the parameters it tests is the constant 1, and
- * the ordinary copy (as plain loops: strided arguments are rare, and this
- * keeps the build time of the second copy small), chosen once before the
- * nest.  It pays
+ * the ordinary copy (as plain checked loops, without versioning: strided
+ * arguments are rare, and this keeps the build time of the second copy
+ * small), chosen once before the nest.  It pays
  *  - for a nest whose inner loops walk an array's last axis (conv1d's
  *    `x[i + j]` over j, horner's `c[k]`): the inner loops run without the
  *    stride check and the multiplies on every outer iteration;
