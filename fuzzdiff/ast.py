@@ -284,6 +284,10 @@ class AugAssign(Stmt):
     def lines(self, mode, ind):
         t = self.target.render(mode)
         if mode == "ref" and (self.ty == "int" or self.op == "**"):
+            if isinstance(self.target, Index):  # the index once, as Python does
+                b = BinOp(self.op, Var("_v", self.ty), self.e, self.ty)
+                idx = ", ".join(i.render(mode) for i in self.target.idx)
+                return ["    " * ind + f"_aug({self.target.arr}, ({idx},), lambda _v: {b.render(mode)})"]
             b = BinOp(self.op, self.target, self.e, self.ty)
             return ["    " * ind + f"{t} = {b.render(mode)}"]
         return ["    " * ind + f"{t} {self.op}= {self.e.render(mode)}"]
@@ -418,7 +422,7 @@ class Func:
 HEADER = ("import math\n"
           "import numpy as np\n"
           "from pyjitc import native, f64, f32, i64, i32, i16, i8, u8, u16, u32\n")
-REF_HEADER = "from fuzzdiff.refrt import _ck, _ipow, _shl, _fpow, _np\n"
+REF_HEADER = "from fuzzdiff.refrt import _aug, _ck, _ipow, _shl, _fpow, _np\n"
 
 
 class Program:

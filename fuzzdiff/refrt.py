@@ -12,6 +12,7 @@ explicit where CPython alone would differ from the promise:
   huge powers are decided without computing them.
 - _shl: a << b with a huge b is decided without computing it.
 - _fpow: a float power whose CPython result is complex raises ValueError.
+- _aug: an augmented assignment to an array element, its index evaluated once.
 - _np.NAME: numpy scalar functions return Python floats/bools, so later
   arithmetic follows Python's float rules (SPEC §3), not np.float64's.
 - RefArray: the reference's view of an array argument: reads give Python
@@ -32,6 +33,13 @@ def _ck(v):
     if type(v) is int and not I64_MIN <= v <= I64_MAX:
         raise OverflowError(OVERFLOW_MSG)
     return v
+
+
+def _aug(a, i, f):
+    """a[i] op= e as Python runs it: the index once (i, evaluated by the
+    caller before this call), then the element, then e (inside f), then the
+    store.  (`a[i] = a[i] op e` would evaluate i twice, and e first.)"""
+    a[i] = f(a[i])
 
 
 def _ipow(a, b):

@@ -67,6 +67,24 @@ def test_reference_rules():
         a[2] = 300
 
 
+def test_aug_assign_evaluates_the_index_once():
+    # `a[i] op= e` runs i once, then the element, then e: the reference too
+    from fuzzdiff.ast import AugAssign, Index
+    calls = []
+
+    def idx():
+        calls.append("i")
+        return 1
+
+    a = [10, 20]
+    refrt._aug(a, 1, lambda v: v + (calls.append("e") or 5))
+    assert a == [10, 25] and calls == ["e"]
+    refrt._aug(a, idx(), lambda v: v - 1)
+    assert a == [10, 24] and calls == ["e", "i"]
+    line = AugAssign(Index("p", [Var("k", "int")], "int"), "+", Const("1", "int"), "int").lines("ref", 0)
+    assert line[0].startswith("_aug(p, (k,), lambda _v: ")
+
+
 def test_compare_rules():
     ok = ("ok", 1.0)
     assert worker.compare(ok, ("ok", 1.0), [], [])[0] == "ok"
