@@ -779,7 +779,7 @@ static bool is_costly_op(const Node *n, const void *ctx) {
   return (n->kind == ND_BINOP && n->op == OP_DIV) || n->kind == ND_CALL;
 }
 
-static bool has_float_accumulation(const NodeList *body) {
+bool has_float_accumulation(const NodeList *body) {
   for (int i = 0; i < body->len; i++) {
     const Node *s = body->data[i];
     if (s->kind == ND_AUGASSIGN && s->a->kind == ND_NAME && s->a->ty && type_is_float(s->a->ty))
@@ -974,19 +974,6 @@ static bool float_of_iv(const Node *n, const void *iv) {
          n->a->sym == iv && n->a->ty && n->a->ty->kind == TY_I64;
 }
 
-static bool assigns_sym_name(const Node *n, const void *sym) {
-  return n->kind == ND_NAME && n->sym == sym;
-}
-
-static bool assigns_sym(const Node *n, const void *sym) {
-  const Node *t = n->kind == ND_AUGASSIGN || n->kind == ND_ANNASSIGN || n->kind == ND_FOR ? n->a : NULL;
-  if (n->kind == ND_ASSIGN)
-    for (int i = 0; i < n->list.len; i++)
-      if (node_any(n->list.data[i], assigns_sym_name, sym))
-        return true;
-  return t && node_any(t, assigns_sym_name, sym);
-}
-
 /* `for i in range(a, b)` whose body converts i to float and calls into libm
  * or compiled code: LLVM's int-to-float conversion writes only the low half
  * of an xmm register, whose old value the register allocator takes as long
@@ -999,10 +986,10 @@ static bool float_iv_candidate(Fn *F, Node *n) {
   (void)F;
   if (!n->a || n->a->kind != ND_NAME || !n->a->sym || n->a->ty->kind != TY_I64)
     return false;
+  if (stmts_assign(&n->list, n->a->sym))
+    return false;
   bool conv = false, call = false;
   for (int i = 0; i < n->list.len; i++) {
-    if (node_any(n->list.data[i], assigns_sym, n->a->sym))
-      return false;
     conv |= node_any(n->list.data[i], float_of_iv, n->a->sym);
     call |= node_any(n->list.data[i], real_call, NULL);
   }
@@ -1158,23 +1145,17 @@ static void lower_dispatched(Fn *F, Node *n, const bool *unit, void (*lower)(Fn 
                     join = fn_block(F, "loop.join");
   LLVMBuildCondBr(F->b, loop_dispatch_test(F, unit), unit_bb, any_bb);
   int np = F->f->nparams;
-  LLVMValueRef *saved = ARENA_ARRAY(F->L->arena, LLVMValueRef, np + 1);
-  for (int k = 0; k < np; k++) {
-    if (!unit[k])
-      continue;
-    LLVMValueRef *s = &F->param_view[k].strides[F->f->params[k]->ty->ndim - 1];
-    saved[k] = *s;
-    *s = fn_i64(F, 1);
-  }
+  LLVMValueRef *vals = ARENA_ARRAY(F->L->arena, LLVMValueRef, np + 1);
+  for (int k = 0; k < np; k++)
+    vals[k] = fn_i64(F, 1);
+  swap_strides(F, unit, vals);
   fn_position(F, unit_bb);
   F->in_dispatch = true;
   lower(F, n);
   F->in_dispatch = false;
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, join);
-  for (int k = 0; k < np; k++)
-    if (unit[k])
-      F->param_view[k].strides[F->f->params[k]->ty->ndim - 1] = saved[k];
+  swap_strides(F, unit, vals); /* back to the run-time strides */
   fn_position(F, any_bb);
   F->strided_copy = true;
   lower(F, n);
@@ -1227,39 +1208,41 @@ static void lower_stmt(Fn *F, Node *n) {
 
 /* ---------------------------------------------------------------- bodies */
 
-static bool targets_param(Node *t, int k) {
+static bool target_is(const Node *t, const Symbol *sym) {
   if (!t)
     return false;
   if (t->kind == ND_NAME)
-    return t->sym && t->sym->kind == SYM_PARAM && t->sym->index == k;
+    return t->sym == sym;
   if (t->kind == ND_TUPLE)
     for (int i = 0; i < t->list.len; i++)
-      if (targets_param(t->list.data[i], k))
+      if (target_is(t->list.data[i], sym))
         return true;
   return false;
 }
 
-/* Whether parameter k is assigned anywhere in `body` (then its array view
- * cannot be loaded once at entry). */
-static bool param_assigned(NodeList *body, int k) {
-  for (int i = 0; i < body->len; i++) {
-    Node *s = body->data[i];
+bool stmts_assign(const NodeList *l, const Symbol *sym) {
+  for (int i = 0; i < l->len; i++) {
+    const Node *s = l->data[i];
     switch (s->kind) {
     case ND_ASSIGN:
       for (int j = 0; j < s->list.len; j++)
-        if (targets_param(s->list.data[j], k))
+        if (target_is(s->list.data[j], sym))
           return true;
       break;
-    case ND_ANNASSIGN: case ND_AUGASSIGN:
-      if (targets_param(s->a, k))
+    case ND_ANNASSIGN:
+      if (target_is(s->a, sym) || s->sym == sym)
+        return true;
+      break;
+    case ND_AUGASSIGN:
+      if (target_is(s->a, sym))
         return true;
       break;
     case ND_FOR:
-      if (targets_param(s->a, k))
+      if (target_is(s->a, sym))
         return true;
       /* fall through */
     case ND_IF: case ND_WHILE:
-      if (param_assigned(&s->list, k) || param_assigned(&s->list2, k))
+      if (stmts_assign(&s->list, sym) || stmts_assign(&s->list2, sym))
         return true;
       break;
     default:
@@ -1533,7 +1516,7 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
     LLVMBuildStore(F.ab, arg, F.param_slot[k]);
     if (ty->kind == TY_ARRAY) {
       LLVMPositionBuilderAtEnd(F.b, F.alloca_bb);
-      if (!param_assigned(body, k)) {
+      if (!stmts_assign(body, f->params[k])) {
         array_view_of(&F, arg, ty, &F.param_view[k]);
         F.param_view_ok[k] = true;
       } else {

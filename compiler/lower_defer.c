@@ -135,11 +135,6 @@ static bool float_div(const Node *n, const void *ctx) {
          !(node_int_const(n->b, &c) && c != 0);
 }
 
-static bool float_sum(const Node *n, const void *ctx) {
-  (void)ctx;
-  return n->kind == ND_AUGASSIGN && n->a->kind == ND_NAME && n->a->ty && type_is_float(n->a->ty);
-}
-
 /* Worth a second copy of the loop where the flag lets LLVM vectorize what it
  * otherwise would not: a float sum whose terms divide (lennard_jones; the
  * sum stays in order, -force-ordered-reductions).  A loop with a recurrence
@@ -148,12 +143,10 @@ static bool float_sum(const Node *n, const void *ctx) {
 bool loop_deferrable(Fn *F, Node *forn) {
   if (!forn->a || !local_scalar(forn->a) || forn->list2.len || !ok_stmts(F, &forn->list))
     return false;
-  bool sum = false, div = false;
-  for (int i = 0; i < forn->list.len; i++) {
-    sum |= node_any(forn->list.data[i], float_sum, NULL);
+  bool div = false;
+  for (int i = 0; i < forn->list.len; i++)
     div |= node_any(forn->list.data[i], float_div, NULL);
-  }
-  return sum && div;
+  return div && has_float_accumulation(&forn->list);
 }
 
 typedef VEC(Symbol *) SymVec;

@@ -141,6 +141,8 @@ bool lower_while_idiom(Fn *F, Node *n, void (*plain)(Fn *F, Node *n));
 /* lower_defer.c: a loop whose body has no effect but on local variables
  * and raises only through fn_guard checks (see there) */
 bool loop_deferrable(Fn *F, Node *forn);
+/* lower.c: the statements (and their ifs) accumulate into a float: `s += x` */
+bool has_float_accumulation(const NodeList *body);
 /* the local variables the body assigns, for saving and restoring */
 int loop_assigned_vars(Fn *F, Node *forn, Symbol ***out);
 
@@ -207,6 +209,8 @@ LLVMValueRef const_value(Fn *F, Node *k, const Type *to);          /* ND_INT/FLO
 LLVMValueRef sym_slot(Fn *F, Symbol *s);
 void store_sym(Fn *F, Symbol *s, LLVMValueRef v, const Type *vty);
 LLVMValueRef load_sym(Fn *F, Symbol *s);
+/* lower.c: whether a statement in l (or nested in it) assigns the variable */
+bool stmts_assign(const NodeList *l, const Symbol *sym);
 void store_array_view(Fn *F, const Symbol *s, LLVMValueRef desc); /* into its view slots */
 bool load_array_view(Fn *F, const Symbol *s, ArrView *v); /* false: it has none */
 Type *tt_scalar(Fn *F, TypeKind k);

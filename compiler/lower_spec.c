@@ -25,7 +25,6 @@
 enum { SPEC_MAX_NODES = 24, SPEC_MAX_STMTS = 3, SPEC_MAX_VARS = 4 };
 
 typedef struct Spec {
-  Fn *F;
   int nodes;
   bool checks; /* some step has an overflow check (else LLVM's own if-conversion does it) */
   Symbol *vars[2 * SPEC_MAX_STMTS];
@@ -200,7 +199,6 @@ static bool lower_store_select(Fn *F, Node *n) {
   if (!(elem->kind == TY_F64 || elem->kind == TY_I64) || !v->ty || v->ty->kind != elem->kind)
     return false;
   Spec s = {0}; /* the value runs whatever the condition (which runs anyway) */
-  s.F = F;
   if (!spec_expr(&s, v) || s.checks)
     return false;
   LLVMValueRef c = lower_cond(F, n->a);

@@ -40,6 +40,12 @@ def table(lo: int, hi: int, step: float) -> tuple[float, int, float, float]:
     return s, k, last, f
 
 @native
+def tabulate(out: f64[:], lo: int, step: float) -> None:
+    # the loop variable indexes the array too (it is not assigned)
+    for i in range(lo, lo + out.shape[0]):
+        out[i - lo] = math.sin(i * step)
+
+@native
 def nested(n: int) -> float:
     s = 0.0
     for i in range(n):
@@ -89,3 +95,13 @@ def test_nested_and_assigned(mods):
     for n in [0, 1, 17, 200]:
         same_call(m, "nested", n)
         same_call(m, "assigned", n)
+
+
+def test_tabulate(mods):
+    m, _ = mods
+    import numpy as np
+    big = 2**53
+    for lo in [0, -7, big - 3, -big, big + 2]:
+        for n in [0, 1, 9]:
+            same_call(m, "tabulate", np.zeros(n), lo, 0.001)
+            same_call(m, "tabulate", np.zeros(2 * n)[::2], lo, -1.5)
