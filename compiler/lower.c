@@ -112,7 +112,14 @@ LLVMBasicBlockRef fn_guard(Fn *F, LLVMValueRef bad) {
   return ok_bb;
 }
 
-static LLVMValueRef call_rt_cold(Fn *F, RtFn f, LLVMValueRef *args, unsigned n) {
+/* Every runtime call on a raise path comes here.  A replay variant (see
+ * "replayed recursion") makes none: its error paths only return -1, so its
+ * body has no effect LLVM must keep and identical calls of it merge. */
+LLVMValueRef fn_call_rt_cold(Fn *F, RtFn f, LLVMValueRef *args, unsigned n) {
+  if (F->replay) {
+    LLVMTypeRef ret = LLVMGetReturnType(LLVMGlobalGetValueType(lower_rt(F->L, f)));
+    return LLVMGetTypeKind(ret) == LLVMVoidTypeKind ? NULL : LLVMGetUndef(ret);
+  }
   LLVMValueRef c = lower_call_rt(F->L, f, args, n);
   fn_cold_call(F, c);
   return c;
@@ -152,7 +159,7 @@ static LLVMBasicBlockRef traceback_tail(Fn *F) {
     F->name_str = lower_cstring(L, F->f->name);
   }
   LLVMValueRef args[] = {F->file_str, F->name_str, F->tb_line};
-  call_rt_cold(F, RT_pjrt_add_traceback, args, 3);
+  fn_call_rt_cold(F, RT_pjrt_add_traceback, args, 3);
   LLVMBuildBr(F->b, F->err_bb);
   fn_position(F, saved);
   return F->tb_bb;
@@ -169,7 +176,7 @@ static LLVMBasicBlockRef raise_tail(Fn *F) {
   F->raise_msg = LLVMBuildPhi(F->b, L->t_ptr, "msg");
   F->raise_line = LLVMBuildPhi(F->b, L->t_i32, "line");
   LLVMValueRef args[] = {F->raise_kind, F->raise_msg};
-  call_rt_cold(F, RT_pjrt_raise, args, 2);
+  fn_call_rt_cold(F, RT_pjrt_raise, args, 2);
   add_incoming(F->tb_line, F->raise_line, F->raise_bb);
   LLVMBuildBr(F->b, tb);
   fn_position(F, saved);
@@ -186,8 +193,8 @@ static LLVMBasicBlockRef status_tail(Fn *F) {
   F->status_bb = tail_begin(F, "status.tail", &saved);
   F->status_val = LLVMBuildPhi(F->b, L->t_i32, "status");
   F->status_line = LLVMBuildPhi(F->b, L->t_i32, "line");
-  add_incoming(F->raise_kind, call_rt_cold(F, RT_pjm_error_kind, &F->status_val, 1), F->status_bb);
-  add_incoming(F->raise_msg, call_rt_cold(F, RT_pjm_error_message, &F->status_val, 1),
+  add_incoming(F->raise_kind, fn_call_rt_cold(F, RT_pjm_error_kind, &F->status_val, 1), F->status_bb);
+  add_incoming(F->raise_msg, fn_call_rt_cold(F, RT_pjm_error_message, &F->status_val, 1),
                F->status_bb);
   add_incoming(F->raise_line, F->status_line, F->status_bb);
   LLVMBuildBr(F->b, rt);
@@ -235,16 +242,16 @@ static LLVMValueRef msg_value(Fn *F, const char *msg) {
 
 void fn_raise_msg_here(Fn *F, int kind, const char *msg) {
   LLVMValueRef args[] = {fn_i32(F, kind), msg_value(F, msg)};
-  call_rt_cold(F, RT_pjrt_raise, args, 2);
+  fn_call_rt_cold(F, RT_pjrt_raise, args, 2);
 }
 
 void fn_raise_pjm_here(Fn *F, int st) { fn_raise_msg_here(F, pjm_kind(st), pjm_message(st)); }
 
 void fn_raise_status_here(Fn *F, LLVMValueRef st) {
-  LLVMValueRef kind = call_rt_cold(F, RT_pjm_error_kind, &st, 1);
-  LLVMValueRef msg = call_rt_cold(F, RT_pjm_error_message, &st, 1);
+  LLVMValueRef kind = fn_call_rt_cold(F, RT_pjm_error_kind, &st, 1);
+  LLVMValueRef msg = fn_call_rt_cold(F, RT_pjm_error_message, &st, 1);
   LLVMValueRef args[] = {kind, msg};
-  call_rt_cold(F, RT_pjrt_raise, args, 2);
+  fn_call_rt_cold(F, RT_pjrt_raise, args, 2);
 }
 
 /* Raise kind/msg (i32 and ptr values) at the current line through the
@@ -302,6 +309,8 @@ LLVMValueRef fn_intrinsic(Fn *F, const char *name, LLVMTypeRef *over, unsigned n
 LLVMValueRef fn_snprintf(Fn *F, LLVMValueRef buf, long size, const char *fmt, LLVMValueRef *args,
                          unsigned n) {
   Lower *L = F->L;
+  if (F->replay) /* only messages of raises, which a replay variant does not make */
+    return fn_i32(F, 0);
   LLVMTypeRef params[] = {L->t_ptr, L->t_i64, L->t_ptr};
   LLVMTypeRef ty = LLVMFunctionType(L->t_i32, params, 3, 1);
   LLVMValueRef fn = LLVMGetNamedFunction(L->mod, "snprintf");
@@ -1074,6 +1083,28 @@ static void lower_for(Fn *F, Node *n) {
   die(F->L->bail, "line %d: unsupported for-loop iterable", n->span.line);
 }
 
+/* Returns {v, st} from a _rec variant with a value through its one return
+ * block.  With a ret per site, LLVM merged them into a phi of the struct,
+ * and once inlined into the next copy, the caller's status test looked
+ * through that phi no more: no jump threading, so a call made on one path
+ * no longer dominated the identical call after it. */
+static void rec_return(Fn *F, LLVMValueRef v, LLVMValueRef st) {
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(F->b);
+  if (!F->ret_bb) {
+    LLVMTypeRef rty = F->rt->ret_ty[F->self];
+    F->ret_bb = fn_block(F, "return");
+    fn_position(F, F->ret_bb);
+    F->ret_val = LLVMBuildPhi(F->b, LLVMStructGetTypeAtIndex(rty, 0), "ret.val");
+    F->ret_st = LLVMBuildPhi(F->b, F->L->t_i32, "ret.status");
+    LLVMValueRef r = LLVMBuildInsertValue(F->b, LLVMGetUndef(rty), F->ret_val, 0, "");
+    LLVMBuildRet(F->b, LLVMBuildInsertValue(F->b, r, F->ret_st, 1, ""));
+    fn_position(F, here);
+  }
+  add_incoming(F->ret_val, v, here);
+  add_incoming(F->ret_st, st, here);
+  LLVMBuildBr(F->b, F->ret_bb);
+}
+
 static void lower_return(Fn *F, Node *n) {
   const Type *ret = F->f->ret;
   LLVMValueRef v = NULL;
@@ -1083,11 +1114,8 @@ static void lower_return(Fn *F, Node *n) {
       v = to_storage(F, convert(F, v, n->a->ty, ret), ret);
   }
   if (F->rec && ret->kind != TY_NONE) {
-    LLVMTypeRef rty = F->rt->ret_ty[F->self];
-    LLVMValueRef r = LLVMGetUndef(rty);
-    if (v)
-      r = LLVMBuildInsertValue(F->b, r, v, 0, "");
-    LLVMBuildRet(F->b, LLVMBuildInsertValue(F->b, r, fn_i32(F, 0), 1, ""));
+    rec_return(F, v ? v : LLVMGetUndef(LLVMStructGetTypeAtIndex(F->rt->ret_ty[F->self], 0)),
+               fn_i32(F, 0));
   } else {
     if (v && ret->kind != TY_NONE && F->out)
       LLVMBuildStore(F->b, v, F->out);
@@ -1126,7 +1154,7 @@ static void lower_raise(Fn *F, Node *n) {
   }
   LLVMValueRef args[] = {lower_cstring(F->L, name),
                          msg ? lower_cstring(F->L, msg) : LLVMConstNull(F->L->t_ptr)};
-  call_rt_cold(F, RT_pjrt_raise_named, args, 2);
+  fn_call_rt_cold(F, RT_pjrt_raise_named, args, 2);
   fn_raise_done(F, NULL);
 }
 
@@ -1347,6 +1375,106 @@ static bool peelable(const FuncInst *f) {
          s->list.data[s->list.len - 1]->kind == ND_RETURN;
 }
 
+/* ------------------------------------------------------ replayed recursion
+ *
+ * A small self-recursive function whose only effect is its result or an
+ * exception (scalar values only, no calls but of itself and of builtins)
+ * gets a second set of copies, its _pure variants: the same code, except
+ * that their raise paths only return -1 (fn_call_rt_cold makes no runtime
+ * call for them).  Its callers call an entry that runs the pure copies and,
+ * when they fail, runs the traced copies from the start, which raise the
+ * same exception with its traceback: the function is deterministic and
+ * affects nothing else, so the second run fails at the same point, with
+ * the same depth count.  A pure copy has nothing LLVM must keep but its
+ * result, so once the copies inline each other, identical calls (the same
+ * argument at the same depth) merge: fib's fib(n - 3), reached through both
+ * fib(n - 1) and fib(n - 2), runs once.  Any runtime call on an error path
+ * (a traceback entry, an exception set) forbade that merge before. */
+
+static bool scalar_only(const Type *ty) {
+  if (ty->kind == TY_ARRAY)
+    return false;
+  for (int k = 0; ty->kind == TY_TUPLE && k < ty->nelems; k++)
+    if (!scalar_only(ty->elems[k]))
+      return false;
+  return true;
+}
+
+static bool replay_node(const Lower *L, const Node *n, int self) {
+  if (!n)
+    return true;
+  if (n->ty && !scalar_only(n->ty))
+    return false;
+  if (n->kind == ND_CALL && n->callee && lower_func_index(L, n->callee) != self)
+    return false;
+  if (!replay_node(L, n->a, self) || !replay_node(L, n->b, self) || !replay_node(L, n->c, self))
+    return false;
+  for (int i = 0; i < n->list.len; i++)
+    if (!replay_node(L, n->list.data[i], self))
+      return false;
+  for (int i = 0; i < n->list2.len; i++)
+    if (!replay_node(L, n->list2.data[i], self))
+      return false;
+  return true;
+}
+
+static bool replayable(const Lower *L, int i) {
+  const FuncInst *f = L->prog->funcs.data[i];
+  if (!f->func || !scalar_only(f->ret))
+    return false;
+  for (int k = 0; k < f->nparams; k++)
+    if (!scalar_only(f->params[k]->ty))
+      return false;
+  for (int k = 0; k < f->locals.len; k++)
+    if (!scalar_only(f->locals.data[k]->ty))
+      return false;
+  for (int k = 0; k < f->func->list2.len; k++)
+    if (!replay_node(L, f->func->list2.data[k], i))
+      return false;
+  return true;
+}
+
+/* The copies of function i named base, base.1, ...: copy `root` is the
+ * one called from outside the cycle, the others inline into it. */
+static LLVMValueRef *rec_copies(Lower *L, const RecTab *t, int i, const char *base, int n,
+                                int root) {
+  const FuncInst *f = L->prog->funcs.data[i];
+  LLVMValueRef *fns = ARENA_ARRAY(L->arena, LLVMValueRef, n);
+  for (int c = 0; c < n; c++) {
+    const char *name = c ? arena_printf(L->arena, "%s.%d", base, c) : base;
+    LLVMValueRef fn = LLVMAddFunction(L->mod, name, t->ty[i]);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
+    mark_array_params(L, fn, f);
+    if (c != root) /* unrolls the recursion; the root closes the cycle */
+      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "alwaysinline"));
+    fns[c] = fn;
+  }
+  return fns;
+}
+
+/* The replay entry: the pure copies, then the traced ones if they failed. */
+static void lower_replay_entry(Lower *L, const RecTab *t, int i) {
+  const FuncInst *f = L->prog->funcs.data[i];
+  LLVMValueRef fn = t->entry[i];
+  LLVMBuilderRef b = L->b;
+  LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(L->ctx, fn, "entry"));
+  unsigned na = (unsigned)f->nparams + 1;
+  LLVMValueRef *args = ARENA_ARRAY(L->arena, LLVMValueRef, na);
+  for (unsigned k = 0; k < na; k++)
+    args[k] = LLVMGetParam(fn, k);
+  LLVMValueRef r = LLVMBuildCall2(b, t->ty[i], t->pure[i][0], args, na, "");
+  LLVMValueRef st = f->ret->kind == TY_NONE ? r : LLVMBuildExtractValue(b, r, 1, "");
+  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->ctx, fn, "done");
+  LLVMBasicBlockRef replay = LLVMAppendBasicBlockInContext(L->ctx, fn, "replay");
+  LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntEQ, st, LLVMConstInt(L->t_i32, 0, 0), ""), done,
+                  replay);
+  LLVMPositionBuilderAtEnd(b, done);
+  LLVMBuildRet(b, r);
+  LLVMPositionBuilderAtEnd(b, replay);
+  LLVMBuildRet(b, LLVMBuildCall2(b, t->ty[i], t->fn[i][0], args, na, ""));
+}
+
 static RecTab *rec_table(Lower *L, const bool *reach) {
   int n = L->prog->funcs.len;
   RecTab *t = ARENA_NEW(L->arena, RecTab);
@@ -1354,6 +1482,9 @@ static RecTab *rec_table(Lower *L, const bool *reach) {
   t->nclones = ARENA_ARRAY(L->arena, int, n + 1);
   t->peel = ARENA_ARRAY(L->arena, bool, n + 1);
   t->fn = ARENA_ARRAY(L->arena, LLVMValueRef *, n + 1);
+  t->pure = ARENA_ARRAY(L->arena, LLVMValueRef *, n + 1);
+  t->entry = ARENA_ARRAY(L->arena, LLVMValueRef, n + 1);
+  t->npure = ARENA_ARRAY(L->arena, int, n + 1);
   t->ty = ARENA_ARRAY(L->arena, LLVMTypeRef, n + 1);
   t->ret_ty = ARENA_ARRAY(L->arena, LLVMTypeRef, n + 1);
   for (int i = 0; i < n; i++)
@@ -1377,17 +1508,17 @@ static RecTab *rec_table(Lower *L, const bool *reach) {
     int copies = clone_count(L, i, reach);
     t->peel[i] = copies > 1 && peelable(f);
     t->nclones[i] = copies + t->peel[i];
-    t->fn[i] = ARENA_ARRAY(L->arena, LLVMValueRef, t->nclones[i]);
-    for (int c = 0; c < t->nclones[i]; c++) {
-      const char *name = c ? arena_printf(L->arena, "%s_rec.%d", f->symbol, c)
-                           : arena_printf(L->arena, "%s_rec", f->symbol);
-      LLVMValueRef fn = LLVMAddFunction(L->mod, name, t->ty[i]);
-      LLVMSetLinkage(fn, LLVMInternalLinkage);
-      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
-      mark_array_params(L, fn, f);
-      if (c != (int)t->peel[i]) /* unrolls the recursion; the root closes the cycle */
-        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "alwaysinline"));
-      t->fn[i][c] = fn;
+    t->fn[i] = rec_copies(L, t, i, arena_printf(L->arena, "%s_rec", f->symbol), t->nclones[i],
+                          t->peel[i]);
+    t->entry[i] = t->fn[i][0];
+    if (copies > 1 && replayable(L, i)) {
+      /* no peel: a call guarded by its callee's inlined base case does not
+       * dominate the next identical call, which then cannot reuse it */
+      t->npure[i] = copies;
+      t->pure[i] = rec_copies(L, t, i, arena_printf(L->arena, "%s_pure", f->symbol), copies, 0);
+      t->entry[i] = LLVMAddFunction(L->mod, arena_printf(L->arena, "%s_entry", f->symbol), t->ty[i]);
+      LLVMSetLinkage(t->entry[i], LLVMInternalLinkage);
+      LLVMAddAttributeAtIndex(t->entry[i], LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
     }
   }
   return t;
@@ -1404,7 +1535,7 @@ static void lower_rec_entry(Lower *L, const RecTab *t, int idx) {
   for (int k = 0; k < f->nparams; k++)
     args[k] = LLVMGetParam(fn, (unsigned)k);
   args[f->nparams] = LLVMConstInt(L->t_i32, 0, 0);
-  LLVMValueRef r = LLVMBuildCall2(b, t->ty[idx], t->fn[idx][0], args, (unsigned)f->nparams + 1, "");
+  LLVMValueRef r = LLVMBuildCall2(b, t->ty[idx], t->entry[idx], args, (unsigned)f->nparams + 1, "");
   if (f->ret->kind == TY_NONE) {
     LLVMBuildRet(b, r);
     return;
@@ -1479,7 +1610,7 @@ static void view_slots_alloc(Fn *F, const Type *ty, ArrView *v) {
 }
 
 static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, int clone,
-                       bool proven) {
+                       bool proven, bool replay) {
   const FuncInst *f = L->prog->funcs.data[idx];
   Fn F = {0};
   F.L = L;
@@ -1488,7 +1619,8 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
   F.rt = rt;
   F.clone = clone;
   F.rec = rt->deep[idx];
-  F.fn = F.rec ? rt->fn[idx][clone] : proven ? L->proven_fn[idx] : L->impl_fn[idx];
+  F.replay = replay;
+  F.fn = F.rec ? (replay ? rt->pure : rt->fn)[idx][clone] : proven ? L->proven_fn[idx] : L->impl_fn[idx];
   if (proven)
     F.proven = pure_checks(pure_callee(L, idx), &F.nproven);
   F.boundscheck = opt_boundscheck(L, f);
@@ -1545,7 +1677,8 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
     F.out = LLVMGetParam(F.fn, (unsigned)f->nparams);
 
   fn_position(&F, body_bb);
-  bool peel = F.rec && rt->peel[idx] && clone == 0, core = F.rec && rt->peel[idx] && clone == 1;
+  bool peeled = F.rec && rt->peel[idx] && !replay;
+  bool peel = peeled && clone == 0, core = peeled && clone == 1;
   if (peel) {
     NodeList first = {body->data, 1, 1};
     lower_block(&F, &first);
@@ -1560,7 +1693,7 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
   }
   LLVMPositionBuilderAtEnd(F.b, F.err_bb);
   if (F.rec && f->ret->kind != TY_NONE)
-    LLVMBuildRet(F.b, LLVMBuildInsertValue(F.b, LLVMGetUndef(rt->ret_ty[idx]), fn_i32(&F, -1), 1, ""));
+    rec_return(&F, LLVMGetUndef(LLVMStructGetTypeAtIndex(rt->ret_ty[idx], 0)), fn_i32(&F, -1));
   else
     LLVMBuildRet(F.b, fn_i32(&F, -1));
   LLVMBuildBr(F.ab, body_bb);
@@ -1596,16 +1729,21 @@ void lower_bodies(Lower *L) {
   for (int i = 0; i < L->prog->funcs.len; i++) {
     if (!rt->deep[i]) {
       hint_inline(L, i, reach);
-      lower_body(L, i, reach, rt, 0, false);
+      lower_body(L, i, reach, rt, 0, false, false);
       continue;
     }
     for (int c = 0; c < rt->nclones[i]; c++)
-      lower_body(L, i, reach, rt, c, false);
+      lower_body(L, i, reach, rt, c, false, false);
+    if (rt->pure[i]) {
+      for (int c = 0; c < rt->npure[i]; c++)
+        lower_body(L, i, reach, rt, c, false, true);
+      lower_replay_entry(L, rt, i);
+    }
     lower_rec_entry(L, rt, i);
   }
   /* the variants the bodies asked for (pure callees make no calls, so
    * these ask for no more) */
   for (int i = 0; L->proven_fn && i < L->prog->funcs.len; i++)
     if (L->proven_fn[i])
-      lower_body(L, i, reach, rt, 0, true);
+      lower_body(L, i, reach, rt, 0, true, false);
 }

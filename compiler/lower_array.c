@@ -102,7 +102,7 @@ static LLVMValueRef wrap_index(Fn *F, LLVMValueRef raw, LLVMValueRef n, int axis
       F->line = node->span.line;
     LLVMBasicBlockRef okb = fn_guard(F, bad);
     LLVMValueRef args[] = {raw, fn_i32(F, axis), n};
-    fn_cold_call(F, lower_call_rt(F->L, RT_pjrt_raise_index, args, 3));
+    fn_call_rt_cold(F, RT_pjrt_raise_index, args, 3);
     F->line = line;
     fn_raise_done(F, okb);
   }

@@ -39,11 +39,14 @@ static LLVMValueRef call_rec(Fn *F, Node *n, int gi, LLVMValueRef *args) {
                  PJRT_RECURSION, "maximum recursion depth exceeded");
     depth = LLVMBuildNUWAdd(F->b, depth, fn_i32(F, 1), "");
   }
-  /* a direct self-call goes to the next copy (RecTab) */
-  int c = gi == F->self ? (F->clone + 1) % F->rt->nclones[gi] : 0;
+  /* a direct self-call goes to the next copy of the same kind (RecTab) */
+  LLVMValueRef callee = F->rt->entry[gi];
+  if (gi == F->self)
+    callee = F->replay ? F->rt->pure[gi][(F->clone + 1) % F->rt->npure[gi]]
+                       : F->rt->fn[gi][(F->clone + 1) % F->rt->nclones[gi]];
   unsigned na = (unsigned)g->nparams;
   args[na++] = depth;
-  LLVMValueRef r = LLVMBuildCall2(F->b, F->rt->ty[gi], F->rt->fn[gi][c], args, na, "");
+  LLVMValueRef r = LLVMBuildCall2(F->b, F->rt->ty[gi], callee, args, na, "");
   bool has_val = g->ret->kind != TY_NONE;
   LLVMValueRef st = has_val ? LLVMBuildExtractValue(F->b, r, 1, "") : r;
   LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(F->b, LLVMIntNE, st, fn_i32(F, 0), ""));

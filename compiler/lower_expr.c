@@ -70,8 +70,7 @@ static void raise_out_of_bounds(Fn *F, LLVMValueRef v, const Type *to) {
       arena_printf(F->L->arena, "Python integer %%lld out of bounds for %s", numpy_name(to->kind));
   fn_snprintf(F, buf, 96, fmt, &v, 1);
   LLVMValueRef args[] = {fn_i32(F, PJRT_OVERFLOW), buf};
-  LLVMValueRef c = lower_call_rt(F->L, RT_pjrt_raise, args, 2);
-  fn_cold_call(F, c);
+  fn_call_rt_cold(F, RT_pjrt_raise, args, 2);
 }
 
 /* i64 -> a narrower (or unsigned) integer storage type, range-checked. */

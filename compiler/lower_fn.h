@@ -47,6 +47,9 @@ typedef struct RecTab {
   bool *peel;
   int *nclones;          /* length of fn[i] */
   LLVMValueRef **fn;     /* fn[i][c] */
+  LLVMValueRef **pure;   /* pure[i][c]: the replay variants (NULL: none) */
+  int *npure;            /* length of pure[i]: copies without a peel */
+  LLVMValueRef *entry;   /* what other functions call: fn[i][0], or the replay entry */
   LLVMTypeRef *ty;       /* per function: the _rec function type */
   LLVMTypeRef *ret_ty;   /* per function: its return type */
 } RecTab;
@@ -75,6 +78,11 @@ typedef struct Fn {
   int clone;                    /* which copy of a _rec function this is (RecTab) */
   bool rec;                     /* a _rec variant: returns {value, status} */
   LLVMValueRef depth;           /* i32 recursive calls active (_rec variants), else NULL */
+  bool replay;                  /* a _pure variant: raises only return -1 (RecTab) */
+  /* a _rec variant with a value: the one return block, with a phi for the
+   * value and one for the status (rec_return) */
+  LLVMBasicBlockRef ret_bb;
+  LLVMValueRef ret_val, ret_st;
   LLVMValueRef file_str, name_str;
   /* the shared raise tails (lower.c), made on first use, and their phis */
   LLVMBasicBlockRef tb_bb, raise_bb, status_bb;
@@ -189,6 +197,7 @@ LLVMValueRef fn_intrinsic(Fn *F, const char *name, LLVMTypeRef *over, unsigned n
 LLVMValueRef fn_snprintf(Fn *F, LLVMValueRef buf, long size, const char *fmt, LLVMValueRef *args,
                          unsigned n);
 void fn_cold_call(Fn *F, LLVMValueRef call);
+LLVMValueRef fn_call_rt_cold(Fn *F, RtFn f, LLVMValueRef *args, unsigned n); /* raise paths */
 void fn_set_fast(Fn *F, LLVMValueRef v);
 LLVMValueRef fn_i64(Fn *F, int64_t v);
 LLVMValueRef fn_f64(Fn *F, double v);
