@@ -950,8 +950,8 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   mark_cold_loop(F, F->backedge);
 }
 
-static void range_loop(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
-                       LLVMBasicBlockRef end_bb) {
+static void range_loop_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
+                            LLVMBasicBlockRef end_bb) {
   LoopVersion lv;
   if (loop_version_plan(F, n, &lv))
     versioned_range(F, n, rc, &lv, else_bb, end_bb);
@@ -959,6 +959,156 @@ static void range_loop(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
     range_copy(F, n, rc, else_bb, end_bb);
     finish_loop_copy(F, n);
   }
+}
+
+/* ------------------------------------------------------- residue locals
+ *
+ * An int local that a range loop assigns only as `x = e % m` or `x %= m`
+ * (m a constant > 0, or an int variable the loop does not assign) is in
+ * [0, m) after each of those assignments.  If it is in [0, m) when the loop
+ * starts too, it is everywhere in the loop.  A copy of the loop for that
+ * case (the ordinary one runs otherwise) lowers `% c` in a form LLVM's
+ * value ranges see through (lower_arith.c, floordivmod_pos_const), so
+ * x's phi at the loop header gets the range [0, m) and what the loop
+ * computes from x has a known sign: a linear congruential generator's
+ * `state = state * a % m` then divides as unsigned, with no sign handling.
+ * (llvm.assume of the range at the loop header and after each assignment
+ * did the same for monte_carlo_pi, but made poly_hash 1.45x slower: LLVM
+ * turned its `srem` into `urem` early and then lost the range-based form
+ * of `(h + p - t) % p`.) */
+
+static bool target_is(const Node *t, const Symbol *sym);
+
+/* The modulus of `x = e % m`: an int constant > 0, or an int variable (a
+ * module constant, a parameter or a local the loop does not assign). */
+static Node *residue_modulus(const Node *loop, Node *m) {
+  if (!m || !m->ty || m->ty->kind != TY_I64)
+    return NULL;
+  if (m->kind == ND_INT)
+    return m->ival > 0 ? m : NULL;
+  if (m->kind != ND_NAME || !m->sym || m->builtin)
+    return NULL;
+  return m->sym->kind == SYM_CONST || !stmts_assign(&loop->list, m->sym) ? m : NULL;
+}
+
+static bool same_modulus(const Node *a, const Node *b) {
+  return a->kind == b->kind && (a->kind == ND_INT ? a->ival == b->ival : a->sym == b->sym);
+}
+
+/* The assignment of sym with the modulus m (or *mod unset): checks that it
+ * agrees with the others. */
+static bool residue_agrees(const Node *loop, Node *m, Node **mod) {
+  m = residue_modulus(loop, m);
+  if (!m || (*mod && !same_modulus(*mod, m)))
+    return false;
+  *mod = m;
+  return true;
+}
+
+static bool residue_value(const Node *loop, const Node *v, Node **mod) {
+  return v && v->kind == ND_BINOP && v->op == OP_MOD && v->ty && v->ty->kind == TY_I64 &&
+         residue_agrees(loop, v->b, mod);
+}
+
+/* Sets *mod to the one modulus sym is assigned with in l (loop's body);
+ * false if some assignment to sym is not `sym = e % mod` / `sym %= mod`. */
+static bool residue_assigns(const Node *loop, const NodeList *l, const Symbol *sym, Node **mod) {
+  for (int i = 0; i < l->len; i++) {
+    const Node *s = l->data[i];
+    switch (s->kind) {
+    case ND_ASSIGN:
+      for (int j = 0; j < s->list.len; j++)
+        if (target_is(s->list.data[j], sym) &&
+            (s->list.data[j]->kind != ND_NAME || !residue_value(loop, s->a, mod)))
+          return false;
+      break;
+    case ND_ANNASSIGN:
+      if ((target_is(s->a, sym) || s->sym == sym) && !residue_value(loop, s->c, mod))
+        return false;
+      break;
+    case ND_AUGASSIGN:
+      if (target_is(s->a, sym) && (s->op != OP_MOD || !residue_agrees(loop, s->b, mod)))
+        return false;
+      break;
+    case ND_FOR:
+      if (target_is(s->a, sym))
+        return false;
+      /* fall through */
+    case ND_IF: case ND_WHILE:
+      if (!residue_assigns(loop, &s->list, sym, mod) || !residue_assigns(loop, &s->list2, sym, mod))
+        return false;
+      break;
+    default:
+      break;
+    }
+  }
+  return true;
+}
+
+static bool residue_known(const Fn *F, const Symbol *s) {
+  for (int k = 0; k < F->nres; k++)
+    if (F->res_sym[k] == s)
+      return true;
+  return false;
+}
+
+/* Adds sym to the residues of loop n (res/mod, *nr so far) if it is one. */
+static void residue_note(Fn *F, Node *n, Symbol *sym, Symbol **res, Node **mod, int *nr) {
+  Node *m = NULL;
+  if (sym->ty->kind != TY_I64 || sym == n->a->sym || residue_known(F, sym) ||
+      !stmts_assign(&n->list, sym) || !residue_assigns(n, &n->list, sym, &m) || !m)
+    return;
+  res[*nr] = sym;
+  mod[(*nr)++] = m;
+}
+
+/* i1: x is in [0, m) and m > 0 */
+static LLVMValueRef residue_in_range(Fn *F, LLVMValueRef x, Node *m) {
+  LLVMValueRef mv = lower_expr(F, m);
+  LLVMValueRef in = LLVMBuildICmp(F->b, LLVMIntULT, x, mv, "");
+  if (m->kind != ND_INT)
+    in = LLVMBuildAnd(F->b, in, LLVMBuildICmp(F->b, LLVMIntSGT, mv, fn_i64(F, 0), ""), "");
+  return in;
+}
+
+static void range_loop(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
+                       LLVMBasicBlockRef end_bb) {
+  const FuncInst *f = F->f;
+  int max = F->nres + f->nparams + f->locals.len, nr = F->nres;
+  Symbol **res = ARENA_ARRAY(F->L->arena, Symbol *, max + 1);
+  Node **mod = ARENA_ARRAY(F->L->arena, Node *, max + 1);
+  for (int k = 0; k < F->nres; k++) {
+    res[k] = F->res_sym[k];
+    mod[k] = F->res_mod[k];
+  }
+  for (int k = 0; k < f->nparams; k++)
+    residue_note(F, n, f->params[k], res, mod, &nr);
+  for (int k = 0; k < f->locals.len; k++)
+    residue_note(F, n, f->locals.data[k], res, mod, &nr);
+  if (nr == F->nres) {
+    range_loop_copy(F, n, rc, else_bb, end_bb);
+    return;
+  }
+  LLVMValueRef in = fn_bool(F, true);
+  for (int k = F->nres; k < nr; k++) {
+    LLVMValueRef x = LLVMBuildLoad2(F->b, F->L->t_i64, sym_slot(F, res[k]), "");
+    in = LLVMBuildAnd(F->b, in, residue_in_range(F, x, mod[k]), "");
+  }
+  LLVMBasicBlockRef res_bb = fn_block(F, "for.residue"), any_bb = fn_block(F, "for.any");
+  LLVMBuildCondBr(F->b, in, res_bb, any_bb);
+  fn_position(F, res_bb);
+  Symbol **saved_sym = F->res_sym;
+  Node **saved_mod = F->res_mod;
+  int saved_n = F->nres;
+  F->res_sym = res;
+  F->res_mod = mod;
+  F->nres = nr;
+  range_loop_copy(F, n, rc, else_bb, end_bb);
+  F->res_sym = saved_sym;
+  F->res_mod = saved_mod;
+  F->nres = saved_n;
+  fn_position(F, any_bb);
+  range_loop_copy(F, n, rc, else_bb, end_bb);
 }
 
 /* A call into code that uses the xmm registers (libm, a compiled function):

@@ -114,6 +114,12 @@ static void check_zero(Fn *F, LLVMValueRef b, int st) {
  * dependent instructions on the critical path of x = x * k % m.) */
 static LLVMValueRef floordivmod_pos_const(Fn *F, LLVMValueRef a, int64_t c, bool mod) {
   LLVMBuilderRef B = F->b;
+  if (mod && F->nres) { /* a residue loop copy (lower.c): srem and a select, whose
+                          * range [0, c) LLVM sees, unlike the xors' */
+    LLVMValueRef r = LLVMBuildSRem(B, a, fn_i64(F, c), "");
+    LLVMValueRef neg = LLVMBuildICmp(B, LLVMIntSLT, r, fn_i64(F, 0), "");
+    return LLVMBuildSelect(B, neg, LLVMBuildNSWAdd(B, r, fn_i64(F, c), ""), r, "");
+  }
   LLVMValueRef s = LLVMBuildAShr(B, a, fn_i64(F, 63), "");
   LLVMValueRef u = LLVMBuildAnd(B, LLVMBuildXor(B, a, s, ""), fn_i64(F, INT64_MAX), "");
   LLVMValueRef q = LLVMBuildXor(B, LLVMBuildUDiv(B, u, fn_i64(F, c), ""), s, "");

@@ -101,6 +101,11 @@ typedef struct Fn {
   struct Forward *fwd;          /* the fast copy's carried store (lower_forward.c), or NULL */
   Symbol *fiv_sym;              /* a range loop's variable whose float value is kept in */
   LLVMValueRef fiv_slot;        /* ... this f64 alloca (float_iv_candidate in lower.c) */
+  /* residue locals (lower.c): in the loop copy being lowered, res_sym[k]
+   * is known to be in [0, res_mod[k]) (an int constant or variable) */
+  Symbol **res_sym;
+  Node **res_mod;
+  int nres;
   LLVMValueRef defer_slot;      /* lower_defer.c: an i1 alloca every check ORs its failure
                                  * into (fn_guard), instead of branching to a raise */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
