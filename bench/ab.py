@@ -8,8 +8,9 @@ before a full `make bench`:
         old=/tmp/old/pyjitc new=build/pyjitc [--unchecked] [--extra]
     python3 bench/ab.py --only fib base=build/pyjitc nsw=build/pyjitc:NSW=1
 
-A variant is NAME=BINARY[:VAR=VALUE,...]: the environment is set for its
-build only.  Prints one line per kernel: each variant's median and its
+A variant is NAME=BINARY[:VAR=VALUE,...][@unchecked]: the environment is
+set for its build only; `@unchecked` builds that variant with
+--boundscheck=off --overflowcheck=off (as --unchecked does for all).  Prints one line per kernel: each variant's median and its
 ratio to the first.
 """
 import argparse
@@ -30,6 +31,8 @@ import timing  # noqa: E402
 class Variant:
     def __init__(self, text):
         self.name, _, rest = text.partition("=")
+        rest, _, mode = rest.partition("@")
+        self.unchecked = mode == "unchecked"
         binary, _, env = rest.partition(":")
         self.binary = os.path.abspath(binary)
         self.env = dict(kv.split("=", 1) for kv in env.split(",") if kv)
@@ -41,6 +44,8 @@ class Variant:
 def build(v, source, names, flags, outdir):
     modname = "ab_" + v.name
     env = dict(os.environ, **v.env)
+    if v.unchecked:
+        flags = flags + ["--boundscheck=off", "--overflowcheck=off"]
     r = subprocess.run([v.binary, "build", "--only", ",".join(names), *flags, "--module", modname,
                         "-o", outdir, source],
                        env=env, capture_output=True, text=True)
