@@ -40,6 +40,15 @@ def trib(n: int, bad: int) -> int:
     return trib(n - 1, bad) + trib(n - 2, bad) + trib(n - 3, bad)
 
 @native
+def visit(n: int, bad: int) -> None:
+    if n == bad:
+        raise ValueError("bad node")
+    if n < 2:
+        return
+    visit(n - 1, bad)
+    visit(n - 2, bad)
+
+@native
 def checked(n: int, lim: int) -> int:
     assert n != lim, "limit reached"
     if n <= 0:
@@ -134,6 +143,7 @@ def test_exceptions_at_depth(mods):
         same_call(mods, "trib", n, bad)
     for n, lim in [(8, -5), (8, 0), (8, 3), (8, 8)]:
         same_call(mods, "checked", n, lim)
+        same_call(mods, "visit", n, lim)      # no value: only the status comes back
     for x, n in [(100.0, 4), (5.0, 3), (1.5, 1)]:
         same_call(mods, "roots", x, n)                   # math domain error past some leaf
     for x, n in [(1.0, 0), (1.0, 2), (3.5, 4), (float("nan"), 2)]:
@@ -159,6 +169,7 @@ def _frames(fn, *args):
 
 
 @pytest.mark.parametrize("fname,args", [("trib", (9, 4)), ("fib_f", (7,)), ("checked", (9, 2)),
+                                        ("visit", (9, 3)),
                                         ("roots", (6.0, 5)), ("to_int", (2.0, 4))])
 def test_traceback_is_cpythons(mods, fname, args):
     c, p = mods
