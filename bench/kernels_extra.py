@@ -21,6 +21,16 @@ index conversion with clamping on f32 images (bilinear_resize_f32), rolling
 masks and a bit-clearing popcount loop (xorshift_bits) and a data-dependent
 binary search per query (binary_search_many).
 
+A third round (welford_var on) adds: a one-pass running mean and variance
+iterating over the array's elements (welford_var), a 0/1 knapsack table
+updated by a backwards inner loop (knapsack_01), a 3x3 stencil with a sqrt
+per pixel (sobel_magnitude), a byte-class state machine over a text buffer
+(word_count), an LCG whose modulus is a parameter driving +-1 steps
+(lcg_random_walk), a Newton iteration per element that stops on a relative
+tolerance (newton_cbrt), a doubly recursive function over two ints called
+in a loop (partition_counts) and a saturating u8 blend clamped with
+min/max (blend_sat_u8).
+
 Same rules as kernels.py: typed loops, scalar locals, math.*, every array
 passed in by the caller, no allocation; every `//` and `%` has non-negative
 operands except life_step's `(i - 1) % h`, where Python's floor modulo does
@@ -441,3 +451,143 @@ def lennard_jones(pos: f64[:, :], eps: float, sigma: float) -> float:
             sr6 = sr2 * sr2 * sr2
             e += sr6 * sr6 - sr6
     return 4.0 * eps * e
+
+
+def welford_var(x: f64[:]) -> float:
+    # sample variance in one pass (Welford's running mean and sum of squares)
+    n = 0
+    mean = 0.0
+    m2 = 0.0
+    for v in x:
+        n += 1
+        delta = v - mean
+        mean += delta / n
+        m2 += delta * (v - mean)
+    return m2 / (n - 1)
+
+
+def knapsack_01(weight: i64[:], value: i64[:], cap: int, best: i64[:]) -> int:
+    # 0/1 knapsack: best[c] = the largest total value of items weighing at
+    # most c in all (best has cap + 1 entries); returns best[cap]
+    for c in range(cap + 1):
+        best[c] = 0
+    for i in range(weight.shape[0]):
+        w = weight[i]
+        v = value[i]
+        for c in range(cap, w - 1, -1):
+            best[c] = max(best[c], best[c - w] + v)
+    return best[cap]
+
+
+def sobel_magnitude(img: f64[:, :], out: f64[:, :]) -> float:
+    # gradient magnitude by the 3x3 Sobel operator (the border of out is left
+    # alone); returns the largest magnitude
+    h = img.shape[0]
+    w = img.shape[1]
+    big = 0.0
+    for i in range(1, h - 1):
+        for j in range(1, w - 1):
+            gx = (img[i - 1, j + 1] + 2.0 * img[i, j + 1] + img[i + 1, j + 1]
+                  - img[i - 1, j - 1] - 2.0 * img[i, j - 1] - img[i + 1, j - 1])
+            gy = (img[i + 1, j - 1] + 2.0 * img[i + 1, j] + img[i + 1, j + 1]
+                  - img[i - 1, j - 1] - 2.0 * img[i - 1, j] - img[i - 1, j + 1])
+            g = math.sqrt(gx * gx + gy * gy)
+            out[i, j] = g
+            big = max(big, g)
+    return big
+
+
+def word_count(buf: u8[:], counts: i64[:]) -> int:
+    # like wc on ASCII bytes: counts = [lines, words, digits, letters], a word
+    # being a run of bytes other than space, tab, CR and LF; returns the words
+    lines = 0
+    words = 0
+    digits = 0
+    letters = 0
+    in_word = False
+    for i in range(buf.shape[0]):
+        c = buf[i]
+        if c == 10:
+            lines += 1
+        if c == 32 or c == 10 or c == 9 or c == 13:
+            in_word = False
+        else:
+            if not in_word:
+                words += 1
+                in_word = True
+            if 48 <= c <= 57:
+                digits += 1
+            elif 65 <= c <= 90 or 97 <= c <= 122:
+                letters += 1
+    counts[0] = lines
+    counts[1] = words
+    counts[2] = digits
+    counts[3] = letters
+    return words
+
+
+def lcg_random_walk(steps: int, m: int, seed: int, ends: i64[:]) -> int:
+    # one walk of `steps` +-1 steps per element of ends, each step drawn from
+    # the LCG state <- (48271 state + 11) mod m (0 < m < 2^32, 0 <= seed < m);
+    # ends[k] = where walk k ends; returns the sum of the squared end points
+    state = seed
+    half = m // 2
+    total = 0
+    for k in range(ends.shape[0]):
+        pos = 0
+        for s in range(steps):
+            state = (48271 * state + 11) % m
+            if state < half:
+                pos -= 1
+            else:
+                pos += 1
+        ends[k] = pos
+        total += pos * pos
+    return total
+
+
+def newton_cbrt(x: f64[:], out: f64[:]) -> int:
+    # cube roots of positive numbers by Newton's method, starting from x and
+    # stopping once a step is below 1e-12 of the root; returns the steps taken
+    total = 0
+    for i in range(x.shape[0]):
+        a = x[i]
+        y = a
+        while True:
+            dy = (y * y * y - a) / (3.0 * y * y)
+            y -= dy
+            total += 1
+            if math.fabs(dy) < 1e-12 * y:
+                break
+        out[i] = y
+    return total
+
+
+def partitions(n: int, k: int) -> int:
+    # the number of ways to write n as a sum of parts no larger than k
+    if n == 0:
+        return 1
+    if n < 0 or k == 0:
+        return 0
+    return partitions(n - k, k) + partitions(n, k - 1)
+
+
+def partition_counts(out: i64[:]) -> int:
+    # out[n] = the number of partitions of n, by brute-force recursion;
+    # returns their sum
+    total = 0
+    for n in range(out.shape[0]):
+        c = partitions(n, n)
+        out[n] = c
+        total += c
+    return total
+
+
+def blend_sat_u8(a: u8[:, :], b: u8[:, :], ga: int, gb: int, bias: int,
+                 out: u8[:, :]) -> None:
+    # out = (ga a + gb b) / 256 + bias per pixel (gains in 256ths, ga and gb
+    # non-negative, rounded down), saturated to 0..255
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            v = (ga * int(a[i, j]) + gb * int(b[i, j])) // 256 + bias
+            out[i, j] = min(max(v, 0), 255)

@@ -359,6 +359,14 @@ PYTHRAN_EXPORTS_EXTRA = {
     "xorshift_bits": "int64[:], int, int64[:]",
     "binary_search_many": "int64[:], int64[:], int64[:]",
     "lennard_jones": "float64[:,:], float, float",
+    "welford_var": "float64[:]",
+    "knapsack_01": "int64[:], int64[:], int, int64[:]",
+    "sobel_magnitude": "float64[:,:], float64[:,:]",
+    "word_count": "uint8[:], int64[:]",
+    "lcg_random_walk": "int, int, int, int64[:]",
+    "newton_cbrt": "float64[:], float64[:]",
+    "partition_counts": "int64[:]",
+    "blend_sat_u8": "uint8[:,:], uint8[:,:], int, int, int, uint8[:,:]",
 }
 
 
@@ -471,6 +479,14 @@ C_CALLS_EXTRA = {
     "xorshift_bits": ("i", "p0 r0 i1 p2"),
     "binary_search_many": ("i", "p0 r0 p1 r1 p2"),
     "lennard_jones": ("d", "p0 r0 d1 d2"),
+    "welford_var": ("d", "p0 r0"),
+    "knapsack_01": ("i", "p0 p1 r0 i2 p3"),
+    "sobel_magnitude": ("d", "p0 r0 c0 p1"),
+    "word_count": ("i", "p0 r0 p1"),
+    "lcg_random_walk": ("i", "i0 i1 i2 p3 r3"),
+    "newton_cbrt": ("i", "p0 r0 p1"),
+    "partition_counts": ("i", "p0 r0"),
+    "blend_sat_u8": (None, "p0 r0 c0 p1 i2 i3 i4 p5"),
 }
 
 

@@ -395,3 +395,132 @@ double lennard_jones(const double *pos, i64 n, double eps, double sigma) {
     }
     return 4.0 * eps * e;
 }
+
+double welford_var(const double *x, i64 len) {
+    i64 n = 0;
+    double mean = 0.0, m2 = 0.0;
+    for (i64 i = 0; i < len; i++) {
+        double v = x[i];
+        n += 1;
+        double delta = v - mean;
+        mean += delta / (double)n;
+        m2 += delta * (v - mean);
+    }
+    return m2 / (double)(n - 1);
+}
+
+i64 knapsack_01(const int64_t *weight, const int64_t *value, i64 n, i64 cap, int64_t *best) {
+    for (i64 c = 0; c <= cap; c++)
+        best[c] = 0;
+    for (i64 i = 0; i < n; i++) {
+        i64 w = weight[i], v = value[i];
+        for (i64 c = cap; c >= w; c--) {
+            i64 take = best[c - w] + v;
+            best[c] = take > best[c] ? take : best[c];
+        }
+    }
+    return best[cap];
+}
+
+double sobel_magnitude(const double *img, i64 h, i64 w, double *out) {
+    double big = 0.0;
+    for (i64 i = 1; i < h - 1; i++) {
+        const double *up = img + (i - 1) * w, *row = img + i * w, *down = img + (i + 1) * w;
+        for (i64 j = 1; j < w - 1; j++) {
+            double gx = up[j + 1] + 2.0 * row[j + 1] + down[j + 1]
+                        - up[j - 1] - 2.0 * row[j - 1] - down[j - 1];
+            double gy = down[j - 1] + 2.0 * down[j] + down[j + 1]
+                        - up[j - 1] - 2.0 * up[j] - up[j + 1];
+            double g = sqrt(gx * gx + gy * gy);
+            out[i * w + j] = g;
+            big = g > big ? g : big;
+        }
+    }
+    return big;
+}
+
+i64 word_count(const uint8_t *buf, i64 n, int64_t *counts) {
+    i64 lines = 0, words = 0, digits = 0, letters = 0;
+    int in_word = 0;
+    for (i64 i = 0; i < n; i++) {
+        unsigned c = buf[i];
+        if (c == '\n')
+            lines++;
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            in_word = 0;
+        } else {
+            if (!in_word) {
+                words++;
+                in_word = 1;
+            }
+            if (c >= '0' && c <= '9')
+                digits++;
+            else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+                letters++;
+        }
+    }
+    counts[0] = lines;
+    counts[1] = words;
+    counts[2] = digits;
+    counts[3] = letters;
+    return words;
+}
+
+i64 lcg_random_walk(i64 steps, i64 m, i64 seed, int64_t *ends, i64 n) {
+    i64 state = seed, half = m / 2, total = 0;
+    for (i64 k = 0; k < n; k++) {
+        i64 pos = 0;
+        for (i64 s = 0; s < steps; s++) {
+            state = (48271 * state + 11) % m;
+            if (state < half)
+                pos -= 1;
+            else
+                pos += 1;
+        }
+        ends[k] = pos;
+        total += pos * pos;
+    }
+    return total;
+}
+
+i64 newton_cbrt(const double *x, i64 n, double *out) {
+    i64 total = 0;
+    for (i64 i = 0; i < n; i++) {
+        double a = x[i], y = a;
+        for (;;) {
+            double dy = (y * y * y - a) / (3.0 * y * y);
+            y -= dy;
+            total += 1;
+            if (fabs(dy) < 1e-12 * y)
+                break;
+        }
+        out[i] = y;
+    }
+    return total;
+}
+
+static i64 partitions(i64 n, i64 k) {
+    if (n == 0)
+        return 1;
+    if (n < 0 || k == 0)
+        return 0;
+    return partitions(n - k, k) + partitions(n, k - 1);
+}
+
+i64 partition_counts(int64_t *out, i64 len) {
+    i64 total = 0;
+    for (i64 n = 0; n < len; n++) {
+        i64 c = partitions(n, n);
+        out[n] = c;
+        total += c;
+    }
+    return total;
+}
+
+void blend_sat_u8(const uint8_t *a, i64 h, i64 w, const uint8_t *b, i64 ga, i64 gb, i64 bias,
+                  uint8_t *out) {
+    for (i64 i = 0; i < h * w; i++) {
+        i64 v = (ga * a[i] + gb * b[i]) / 256 + bias;
+        out[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+}

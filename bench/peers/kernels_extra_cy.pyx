@@ -6,7 +6,7 @@
 memoryviews (C-contiguous, ::1, except dot_strided's strided views), C
 integer/double locals, the helper as a cdef function."""
 
-from libc.math cimport erf, exp, log, sin, sqrt
+from libc.math cimport erf, exp, fabs, log, sin, sqrt
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t
 
 ctypedef long long i64
@@ -404,3 +404,132 @@ def lennard_jones(double[:, ::1] pos, double eps, double sigma):
             sr6 = sr2 * sr2 * sr2
             e += sr6 * sr6 - sr6
     return 4.0 * eps * e
+
+
+def welford_var(double[::1] x):
+    cdef Py_ssize_t i
+    cdef i64 n = 0
+    cdef double mean = 0.0, m2 = 0.0, v, delta
+    for i in range(x.shape[0]):
+        v = x[i]
+        n += 1
+        delta = v - mean
+        mean += delta / n
+        m2 += delta * (v - mean)
+    return m2 / (n - 1)
+
+
+def knapsack_01(int64_t[::1] weight, int64_t[::1] value, i64 cap, int64_t[::1] best):
+    cdef Py_ssize_t i
+    cdef i64 c, w, v
+    for c in range(cap + 1):
+        best[c] = 0
+    for i in range(weight.shape[0]):
+        w = weight[i]
+        v = value[i]
+        for c in range(cap, w - 1, -1):
+            best[c] = max(best[c], best[c - w] + v)
+    return best[cap]
+
+
+def sobel_magnitude(double[:, ::1] img, double[:, ::1] out):
+    cdef Py_ssize_t h = img.shape[0], w = img.shape[1], i, j
+    cdef double big = 0.0, gx, gy, g
+    for i in range(1, h - 1):
+        for j in range(1, w - 1):
+            gx = (img[i - 1, j + 1] + 2.0 * img[i, j + 1] + img[i + 1, j + 1]
+                  - img[i - 1, j - 1] - 2.0 * img[i, j - 1] - img[i + 1, j - 1])
+            gy = (img[i + 1, j - 1] + 2.0 * img[i + 1, j] + img[i + 1, j + 1]
+                  - img[i - 1, j - 1] - 2.0 * img[i - 1, j] - img[i - 1, j + 1])
+            g = sqrt(gx * gx + gy * gy)
+            out[i, j] = g
+            if g > big:
+                big = g
+    return big
+
+
+def word_count(uint8_t[::1] buf, int64_t[::1] counts):
+    cdef Py_ssize_t i
+    cdef i64 lines = 0, words = 0, digits = 0, letters = 0
+    cdef bint in_word = False
+    cdef uint8_t c
+    for i in range(buf.shape[0]):
+        c = buf[i]
+        if c == 10:
+            lines += 1
+        if c == 32 or c == 10 or c == 9 or c == 13:
+            in_word = False
+        else:
+            if not in_word:
+                words += 1
+                in_word = True
+            if 48 <= c <= 57:
+                digits += 1
+            elif 65 <= c <= 90 or 97 <= c <= 122:
+                letters += 1
+    counts[0] = lines
+    counts[1] = words
+    counts[2] = digits
+    counts[3] = letters
+    return words
+
+
+def lcg_random_walk(i64 steps, i64 m, i64 seed, int64_t[::1] ends):
+    cdef Py_ssize_t k
+    cdef i64 state = seed, half = m // 2, total = 0, pos, s
+    for k in range(ends.shape[0]):
+        pos = 0
+        for s in range(steps):
+            state = (48271 * state + 11) % m
+            if state < half:
+                pos -= 1
+            else:
+                pos += 1
+        ends[k] = pos
+        total += pos * pos
+    return total
+
+
+def newton_cbrt(double[::1] x, double[::1] out):
+    cdef Py_ssize_t i
+    cdef i64 total = 0
+    cdef double a, y, dy
+    for i in range(x.shape[0]):
+        a = x[i]
+        y = a
+        while True:
+            dy = (y * y * y - a) / (3.0 * y * y)
+            y -= dy
+            total += 1
+            if fabs(dy) < 1e-12 * y:
+                break
+        out[i] = y
+    return total
+
+
+cdef i64 _partitions(i64 n, i64 k) nogil:
+    if n == 0:
+        return 1
+    if n < 0 or k == 0:
+        return 0
+    return _partitions(n - k, k) + _partitions(n, k - 1)
+
+
+def partition_counts(int64_t[::1] out):
+    cdef Py_ssize_t n
+    cdef i64 total = 0, c
+    for n in range(out.shape[0]):
+        c = _partitions(n, n)
+        out[n] = c
+        total += c
+    return total
+
+
+def blend_sat_u8(uint8_t[:, ::1] a, uint8_t[:, ::1] b, i64 ga, i64 gb, i64 bias,
+                 uint8_t[:, ::1] out):
+    cdef Py_ssize_t i, j
+    cdef i64 v
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            v = (ga * a[i, j] + gb * b[i, j]) // 256 + bias
+            out[i, j] = <uint8_t>min(max(v, 0), 255)
