@@ -32,7 +32,12 @@ static double emit_now_ms(void) {
  * reductions let the loop vectorizer keep an in-order float sum (`s += x`,
  * exact: the additions stay in source order) while the rest of the body
  * runs in vectors: spectral_norm's divisions 1.6x faster; lower.c keeps
- * loops whose body is cheap scalar (maybe_keep_scalar).  Parsed once per
+ * loops whose body is cheap scalar (maybe_keep_scalar).  Runtime unrolling
+ * of loops with more than one exit: a loop whose checks were not all
+ * hoisted has raise paths as exits, which by default keep LLVM from
+ * runtime-unrolling it (safe lcs_length 0.60x, floyd_warshall 0.65x,
+ * bincount 0.75x, knapsack 0.83x with it; lower.c keeps user-written
+ * early exits out of it, mark_runtime_unroll_off).  Parsed once per
  * process. */
 static void set_codegen_options(void) {
   static int done; /* process-wide LLVM option state: set once */
@@ -40,8 +45,9 @@ static void set_codegen_options(void) {
     return;
   done = 1;
   const char *argv[] = {"pyjitc", "-x86-cmov-converter=false",
-                        "-disable-x86-domain-reassignment", "-force-ordered-reductions"};
-  LLVMParseCommandLineOptions(4, argv, NULL);
+                        "-disable-x86-domain-reassignment", "-force-ordered-reductions",
+                        "-unroll-runtime-multi-exit"};
+  LLVMParseCommandLineOptions(5, argv, NULL);
 }
 
 static void init_native_target(void) {

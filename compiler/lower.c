@@ -548,17 +548,22 @@ static void lower_else_and_end(Fn *F, NodeList *orelse, LLVMBasicBlockRef else_b
   fn_position(F, end_bb);
 }
 
+static void mark_runtime_unroll_off(Fn *F, LLVMValueRef backedge);
+
 static void lower_while_copy(Fn *F, Node *n) {
   LLVMBasicBlockRef cond_bb = fn_block(F, "while.cond"), body_bb = fn_block(F, "while.body"),
-                    else_bb = fn_block(F, "while.else"), end_bb = fn_block(F, "while.end");
+                    latch_bb = fn_block(F, "while.next"), else_bb = fn_block(F, "while.else"),
+                    end_bb = fn_block(F, "while.end");
   LLVMBuildBr(F->b, cond_bb);
   fn_position(F, cond_bb);
   int line = F->line;
   LLVMValueRef c = lower_cond(F, n->a);
   LLVMBuildCondBr(F->b, c, body_bb, else_bb);
   fn_position(F, body_bb);
-  lower_loop_body(F, &n->list, end_bb, cond_bb);
+  lower_loop_body(F, &n->list, end_bb, latch_bb);
   F->line = line;
+  fn_position(F, latch_bb);
+  mark_runtime_unroll_off(F, LLVMBuildBr(F->b, cond_bb));
   lower_else_and_end(F, &n->list2, else_bb, end_bb);
 }
 
@@ -777,6 +782,55 @@ static void mark_loop(Fn *F, LLVMValueRef backedge, int unroll) {
   LLVMSetMetadata(backedge, LLVMGetMDKindIDInContext(c, "llvm.loop", 9), LLVMMetadataAsValue(c, loop));
 }
 
+/* Runtime unrolling and loop exits.  LLVM runtime-unrolls a loop with more
+ * than one exit only when told to (-unroll-runtime-multi-exit, emit.c); a
+ * check's raise path is such an exit, so without the option no loop with a
+ * check left in it was runtime-unrolled, and a branchy body such as
+ * lcs_length's ran 2x slower in safe mode than in unchecked mode.  The
+ * option covers every loop, but the exits a user writes are another
+ * matter: a while loop's own condition (`while j >= 0 and a[j] > key`,
+ * usually a few iterations) and a `break` or `return` inside a for loop
+ * are taken early and often, and unrolling there cost insertion_sort_rows
+ * 15%.  Those loops keep LLVM's former choice: no runtime unrolling. */
+static void mark_runtime_unroll_off(Fn *F, LLVMValueRef backedge) {
+  LLVMContextRef c = F->L->ctx;
+  unsigned kind = LLVMGetMDKindIDInContext(c, "llvm.loop", 9);
+  if (LLVMGetMetadata(backedge, kind))
+    return;
+  LLVMMetadataRef off[] = {LLVMMDStringInContext2(c, "llvm.loop.unroll.runtime.disable", 32)};
+  LLVMMetadataRef tmp = LLVMTemporaryMDNode(c, NULL, 0);
+  LLVMMetadataRef ops[] = {tmp, LLVMMDNodeInContext2(c, off, 1)};
+  LLVMMetadataRef loop = LLVMMDNodeInContext2(c, ops, 2);
+  LLVMMetadataReplaceAllUsesWith(tmp, loop);
+  LLVMSetMetadata(backedge, kind, LLVMMetadataAsValue(c, loop));
+}
+
+/* A `break` (of this loop, not of one nested in it) or a `return` in l. */
+static bool leaves_early(const NodeList *l, bool nested) {
+  for (int i = 0; i < l->len; i++) {
+    const Node *s = l->data[i];
+    switch (s->kind) {
+    case ND_BREAK:
+      if (!nested)
+        return true;
+      break;
+    case ND_RETURN:
+      return true;
+    case ND_IF:
+      if (leaves_early(&s->list, nested) || leaves_early(&s->list2, nested))
+        return true;
+      break;
+    case ND_FOR: case ND_WHILE: /* a loop's else clause runs in the enclosing body */
+      if (leaves_early(&s->list, true) || leaves_early(&s->list2, nested))
+        return true;
+      break;
+    default:
+      break;
+    }
+  }
+  return false;
+}
+
 /* The checked copy of a versioned loop only runs when the guard failed: not
  * vectorizing or unrolling it keeps the build time of the second copy small;
  * the same for the general fast copy when a layout copy (lower_layout.c)
@@ -816,7 +870,10 @@ static void maybe_keep_scalar(Fn *F, Node *forn) {
       if (node_any(forn->list.data[i], is_costly_op, NULL))
         return;
     mark_loop(F, F->backedge, 2);
+    return;
   }
+  if (F->backedge && leaves_early(&forn->list, false))
+    mark_runtime_unroll_off(F, F->backedge);
 }
 
 /* After a loop copy: the strided copy of a dispatched nest (lower_layout.c)
