@@ -941,6 +941,47 @@ static void fast_range_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef els
   F->backedge = backedge;
 }
 
+/* Adds op to the !llvm.loop of a back edge (made if there is none). */
+static void loop_md_add(Fn *F, LLVMValueRef backedge, LLVMMetadataRef op) {
+  LLVMContextRef c = F->L->ctx;
+  unsigned kind = LLVMGetMDKindIDInContext(c, "llvm.loop", 9);
+  LLVMValueRef old = LLVMGetMetadata(backedge, kind);
+  unsigned n = old ? LLVMGetMDNodeNumOperands(old) : 1;
+  LLVMValueRef *prev = ARENA_ARRAY(F->L->arena, LLVMValueRef, n + 1);
+  if (old)
+    LLVMGetMDNodeOperands(old, prev);
+  LLVMMetadataRef *ops = ARENA_ARRAY(F->L->arena, LLVMMetadataRef, n + 2);
+  LLVMMetadataRef tmp = LLVMTemporaryMDNode(c, NULL, 0);
+  ops[0] = tmp;
+  for (unsigned i = 1; i < n; i++) /* operand 0 is the loop id itself */
+    ops[i] = LLVMValueAsMetadata(prev[i]);
+  ops[n] = op;
+  LLVMMetadataRef loop = LLVMMDNodeInContext2(c, ops, n + 1);
+  LLVMMetadataReplaceAllUsesWith(tmp, loop);
+  LLVMSetMetadata(backedge, kind, LLVMMetadataAsValue(c, loop));
+}
+
+/* lower_depend.c: when the offsets allow it, a copy whose element accesses
+ * form one access group and whose loop is parallel over it (vectorized
+ * without LLVM's run-time overlap check); else the ordinary fast copy. */
+static void parallel_range_copy(Fn *F, Node *n, RangeCopy *rc, const DepPlan *dp,
+                                LLVMBasicBlockRef else_bb, LLVMBasicBlockRef end_bb) {
+  LLVMContextRef c = F->L->ctx;
+  LLVMBasicBlockRef par_bb = fn_block(F, "for.parallel"), seq_bb = fn_block(F, "for.seq");
+  LLVMBuildCondBr(F->b, loop_dep_guard(F, dp), par_bb, seq_bb);
+  fn_position(F, par_bb);
+  LLVMMetadataRef group = loop_dep_group(F->L);
+  F->access_group = LLVMMetadataAsValue(c, group);
+  range_copy(F, n, rc, else_bb, end_bb);
+  F->access_group = NULL;
+  finish_loop_copy(F, n);
+  LLVMMetadataRef par[] = {LLVMMDStringInContext2(c, "llvm.loop.parallel_accesses", 27), group};
+  loop_md_add(F, F->backedge, LLVMMDNodeInContext2(c, par, 2));
+  fn_position(F, seq_bb);
+  fast_range_copy(F, n, rc, else_bb, end_bb);
+  finish_loop_copy(F, n);
+}
+
 /* Loop versioning (lower_loop.c): a guard, then the fast copy without the
  * proven subscripts' checks, or the ordinary checked copy. */
 static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv,
@@ -975,19 +1016,28 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
     loop_forward_init(F, &fw, n, rc->r.start, empty);
     F->fwd = &fw;
   }
+  DepPlan dp;
+  bool par = !lv->nest && value_int_const(rc->r.step, &step) && loop_dep_plan(F, n, step, &dp);
   if (!lv->nest && !F->strided_copy && loop_layout_plan(F, n, &lay)) { /* lower_layout.c: strides as constants */
     LLVMBasicBlockRef lay_bb = fn_block(F, "for.layout"), gen_bb = fn_block(F, "for.fast.any");
     LLVMBuildCondBr(B, loop_layout_guard(F, &lay), lay_bb, gen_bb);
     fn_position(F, lay_bb);
     ArrView *saved = ARENA_ARRAY(F->L->arena, ArrView, lay.nparams);
     loop_layout_enter(F, &lay, saved);
-    fast_range_copy(F, n, rc, else_bb, end_bb);
-    maybe_keep_scalar(F, n);
+    if (par) {
+      parallel_range_copy(F, n, rc, &dp, else_bb, end_bb);
+    } else {
+      fast_range_copy(F, n, rc, else_bb, end_bb);
+      maybe_keep_scalar(F, n);
+    }
     loop_layout_leave(F, &lay, saved);
     fn_position(F, gen_bb);
   }
+  par = par && !lay.n; /* the other layouts' copy stays plain */
   if (lay.n)
     range_copy(F, n, rc, else_bb, end_bb); /* the rare layouts: plain (mark_cold_loop) */
+  else if (par)
+    parallel_range_copy(F, n, rc, &dp, else_bb, end_bb);
   else
     fast_range_copy(F, n, rc, else_bb, end_bb);
   /* With a layout copy, the usual layouts run that one; this copy serves the
@@ -996,7 +1046,7 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
    * nbody 18 -> 5 ms). */
   if (lay.n)
     mark_cold_loop(F, F->backedge);
-  else
+  else if (!par)
     finish_loop_copy(F, n);
   F->in_fast_nest = fast_nest;
   F->fwd = saved_fwd;

@@ -61,6 +61,14 @@ static bool node_float_two(Node *n) {
 /* ------------------------------------------------------------- int ops */
 
 static LLVMValueRef checked(Fn *F, const char *intr, LLVMValueRef a, LLVMValueRef b) {
+  int64_t x, y, xy;
+  if (value_int_const(a, &x) && value_int_const(b, &y)) { /* `-1`, `2 * k`: a constant */
+    bool ovf = strstr(intr, "sadd") ? __builtin_add_overflow(x, y, &xy)
+               : strstr(intr, "ssub") ? __builtin_sub_overflow(x, y, &xy)
+                                      : __builtin_mul_overflow(x, y, &xy);
+    if (!ovf)
+      return fn_i64(F, xy);
+  }
   LLVMValueRef args[] = {a, b};
   LLVMValueRef r = fn_intrinsic(F, intr, &F->L->t_i64, 1, args, 2);
   LLVMValueRef v = LLVMBuildExtractValue(F->b, r, 0, "");

@@ -168,9 +168,18 @@ LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
   return p;
 }
 
+/* In a loop copy without carried dependences (lower_depend.c) every
+ * element access joins its access group. */
+static void join_access_group(Fn *F, LLVMValueRef inst) {
+  if (F->access_group)
+    LLVMSetMetadata(inst, LLVMGetMDKindIDInContext(F->L->ctx, "llvm.access.group", 17),
+                    F->access_group);
+}
+
 LLVMValueRef array_load(Fn *F, LLVMValueRef ptr, const Type *elem) {
   LLVMValueRef v = LLVMBuildLoad2(F->b, lower_llvm_type(F->L, elem), ptr, "");
   LLVMSetAlignment(v, (unsigned)elem_size(elem));
+  join_access_group(F, v);
   return from_storage(F, v, elem);
 }
 
@@ -179,6 +188,7 @@ LLVMValueRef array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef
   LLVMValueRef s = to_storage(F, convert(F, v, vty, elem), elem);
   LLVMValueRef st = LLVMBuildStore(F->b, s, ptr);
   LLVMSetAlignment(st, (unsigned)elem_size(elem));
+  join_access_group(F, st);
   return s;
 }
 

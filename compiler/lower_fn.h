@@ -106,6 +106,7 @@ typedef struct Fn {
   Symbol **res_sym;
   Node **res_mod;
   int nres;
+  LLVMValueRef access_group;    /* lower_depend.c: element loads and stores join it */
   LLVMValueRef defer_slot;      /* lower_defer.c: an i1 alloca every check ORs its failure
                                  * into (fn_guard), instead of branching to a raise */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
@@ -145,6 +146,22 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved);
  * how many (0: no dispatch). */
 int loop_dispatch_plan(Fn *F, Node *loop, bool *unit);
 LLVMValueRef loop_dispatch_test(Fn *F, const bool *unit); /* i1: all are unit */
+
+/* lower_depend.c: a loop copy without carried memory dependences */
+typedef struct DepOffset {
+  const Node *e; /* a loop-invariant int expression, NULL: 0 */
+  int sign;
+} DepOffset;
+typedef struct DepPlan {
+  const Symbol *arr;      /* the one array the loop subscripts */
+  DepOffset *write;       /* its one write: arr[i + write] */
+  DepOffset *reads;       /* reads before it whose offsets are known at run time */
+  int nreads;
+  int step_sign;
+} DepPlan;
+bool loop_dep_plan(Fn *F, Node *forn, int64_t step, DepPlan *out);
+LLVMValueRef loop_dep_guard(Fn *F, const DepPlan *dp); /* i1: the reads are allowed */
+LLVMMetadataRef loop_dep_group(Lower *L);             /* a fresh access group */
 
 /* lower_idiom.c: a while loop that computes a known function (Kernighan's
  * bit count) as that function, `plain` lowering it otherwise; false if it
