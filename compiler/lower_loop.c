@@ -456,6 +456,29 @@ static void scan_sums(Plan *p, NodeList *l) {
 
 enum { CHK_NONE, CHK_OVF, CHK_DIVISOR, CHK_NONZERO, CHK_BAD };
 
+/* An element of a narrow int array (u8 pixels, i32 counts): whatever the
+ * index, its value lies in its type's range. */
+static bool narrow_elem_range(const Node *n, int64_t *lo, int64_t *hi) {
+  if (n->kind != ND_SUBSCRIPT || !n->ty)
+    return false;
+  switch (n->ty->kind) {
+  case TY_BOOL: *lo = 0; *hi = 1; return true;
+  case TY_I8: *lo = INT8_MIN; *hi = INT8_MAX; return true;
+  case TY_U8: *lo = 0; *hi = UINT8_MAX; return true;
+  case TY_I16: *lo = INT16_MIN; *hi = INT16_MAX; return true;
+  case TY_U16: *lo = 0; *hi = UINT16_MAX; return true;
+  case TY_I32: *lo = INT32_MIN; *hi = INT32_MAX; return true;
+  case TY_U32: *lo = 0; *hi = UINT32_MAX; return true;
+  default: return false;
+  }
+}
+
+/* `int(x)` of an int x: x's value. */
+static bool int_of_int(const Node *n) {
+  return n->kind == ND_CALL && n->builtin == BI_INT && n->list.len == 1 && n->list.data[0]->ty &&
+         type_is_int(n->list.data[0]->ty) && int_fits_i64(n->list.data[0]->ty);
+}
+
 /* Statically: does n (an int expression) have an interval in scope s? */
 static bool ival_ok(const Scope *s, const Node *n) {
   if (!n || !n->ty)
@@ -488,8 +511,10 @@ static bool ival_ok(const Scope *s, const Node *n) {
     if (n->op == OP_FLOORDIV || n->op == OP_MOD)
       return node_int_const(n->b, &c) && c > 0 && ival_ok(s, n->a);
     return false;
-  case ND_SUBSCRIPT: case ND_CALL: /* a.shape[k], len(a) */
-    return s->p && affine(s->p, n) == AFF_INV;
+  case ND_SUBSCRIPT: case ND_CALL: /* a.shape[k], len(a); a narrow element; int() of an int */
+    if (int_of_int(n))
+      return ival_ok(s, n->list.data[0]);
+    return (s->p && affine(s->p, n) == AFF_INV) || narrow_elem_range(n, &c, &c);
   default:
     return false;
   }
@@ -805,6 +830,21 @@ static void ival_eval(IvalEval *e, const Scope *s, Node *n, LLVMValueRef *lo, LL
   case ND_BINOP:
     ival_binop(e, s, n, lo, hi);
     return;
+  case ND_CALL:
+    if (int_of_int(n)) {
+      ival_eval(e, s, n->list.data[0], lo, hi);
+      return;
+    }
+    break;
+  case ND_SUBSCRIPT: {
+    int64_t l, h;
+    if (narrow_elem_range(n, &l, &h) && !(s->p && affine(s->p, n) == AFF_INV)) {
+      *lo = fn_i64(F, l);
+      *hi = fn_i64(F, h);
+      return;
+    }
+    break;
+  }
   default:
     break;
   }
