@@ -964,16 +964,57 @@ static void loop_md_add(Fn *F, LLVMValueRef backedge, LLVMMetadataRef op) {
 /* lower_depend.c: when the offsets allow it, a copy whose element accesses
  * form one access group and whose loop is parallel over it (vectorized
  * without LLVM's run-time overlap check); else the ordinary fast copy. */
+/* The check prepass of a parallel copy in safe mode: the loop without its
+ * array store, every check ORed into a flag (lower_defer.c), then the
+ * locals it assigned put back.  No iteration reads what another writes, and
+ * no read follows the store, so each iteration computes from memory as it
+ * was before the loop: the prepass makes the very checks the loop would.
+ * Returns the i1 flag (set: some check failed). */
+static LLVMValueRef check_prepass(Fn *F, Node *n, RangeCopy *rc) {
+  Lower *L = F->L;
+  Symbol **vars;
+  int nv = loop_assigned_vars(F, n, &vars);
+  LLVMValueRef *old = ARENA_ARRAY(L->arena, LLVMValueRef, nv + 1);
+  for (int i = 0; i < nv; i++)
+    old[i] = LLVMBuildLoad2(F->b, lower_llvm_type(L, vars[i]->ty), sym_slot(F, vars[i]), "");
+  LLVMValueRef flag = fn_alloca(F, L->t_i1, "prepass.failed");
+  LLVMBuildStore(F->b, fn_bool(F, false), flag);
+  LLVMBasicBlockRef done = fn_block(F, "prepass.done");
+  F->defer_slot = flag;
+  F->drop_stores = true;
+  range_copy(F, n, rc, done, done);
+  F->drop_stores = false;
+  F->defer_slot = NULL;
+  fn_position(F, done);
+  for (int i = 0; i < nv; i++)
+    LLVMBuildStore(F->b, old[i], sym_slot(F, vars[i]));
+  return LLVMBuildLoad2(F->b, L->t_i1, flag, "");
+}
+
 static void parallel_range_copy(Fn *F, Node *n, RangeCopy *rc, const DepPlan *dp,
                                 LLVMBasicBlockRef else_bb, LLVMBasicBlockRef end_bb) {
   LLVMContextRef c = F->L->ctx;
   LLVMBasicBlockRef par_bb = fn_block(F, "for.parallel"), seq_bb = fn_block(F, "for.seq");
   LLVMBuildCondBr(F->b, loop_dep_guard(F, dp), par_bb, seq_bb);
   fn_position(F, par_bb);
+  /* in safe mode a check left in the loop is an exit the vectorizer does
+   * not take: a prepass makes the checks, and the copy runs without them */
+  bool prepass = (F->boundscheck || F->overflowcheck) && !dp->reads_after && !F->defer_slot &&
+                 loop_prepass_ok(F, n);
+  if (prepass) {
+    LLVMBasicBlockRef run_bb = fn_block(F, "for.checked.ok");
+    fn_cond_br_unlikely(F, check_prepass(F, n, rc), seq_bb, run_bb);
+    fn_position(F, run_bb);
+    /* every check holds: they OR into a flag nobody reads */
+    F->defer_slot = fn_alloca(F, F->L->t_i1, "prepass.proven");
+    LLVMBuildStore(F->b, fn_bool(F, false), F->defer_slot);
+  }
   LLVMMetadataRef group = loop_dep_group(F->L);
   F->access_group = LLVMMetadataAsValue(c, group);
   range_copy(F, n, rc, else_bb, end_bb);
   F->access_group = NULL;
+  if (prepass)
+    F->defer_slot = NULL;
   finish_loop_copy(F, n);
   LLVMMetadataRef par[] = {LLVMMDStringInContext2(c, "llvm.loop.parallel_accesses", 27), group};
   loop_md_add(F, F->backedge, LLVMMDNodeInContext2(c, par, 2));

@@ -69,10 +69,23 @@ static LLVMValueRef checked(Fn *F, const char *intr, LLVMValueRef a, LLVMValueRe
     if (!ovf)
       return fn_i64(F, xy);
   }
-  LLVMValueRef args[] = {a, b};
-  LLVMValueRef r = fn_intrinsic(F, intr, &F->L->t_i64, 1, args, 2);
-  LLVMValueRef v = LLVMBuildExtractValue(F->b, r, 0, "");
-  LLVMValueRef ovf = LLVMBuildExtractValue(F->b, r, 1, "");
+  LLVMValueRef v, ovf;
+  if (F->defer_slot && !strstr(intr, "smul")) {
+    /* a deferred check (lower_defer.c): the sign rule instead of the
+     * intrinsic, which the loop vectorizer does not widen.  a + b
+     * overflowed iff the result's sign differs from both operands'; a - b
+     * iff it differs from a's and b's sign differs from a's. */
+    bool add = strstr(intr, "sadd") != NULL;
+    v = add ? LLVMBuildAdd(F->b, a, b, "") : LLVMBuildSub(F->b, a, b, "");
+    LLVMValueRef ra = LLVMBuildXor(F->b, a, v, "");
+    LLVMValueRef other = add ? LLVMBuildXor(F->b, b, v, "") : LLVMBuildXor(F->b, a, b, "");
+    ovf = LLVMBuildICmp(F->b, LLVMIntSLT, LLVMBuildAnd(F->b, ra, other, ""), fn_i64(F, 0), "");
+  } else {
+    LLVMValueRef args[] = {a, b};
+    LLVMValueRef r = fn_intrinsic(F, intr, &F->L->t_i64, 1, args, 2);
+    v = LLVMBuildExtractValue(F->b, r, 0, "");
+    ovf = LLVMBuildExtractValue(F->b, r, 1, "");
+  }
   if (F->defer) /* a speculated if (lower_spec.c) checks all its steps at once */
     *F->defer = LLVMBuildOr(F->b, *F->defer, ovf, "");
   else

@@ -149,6 +149,34 @@ bool loop_deferrable(Fn *F, Node *forn) {
   return div && has_float_accumulation(&forn->list);
 }
 
+/* The check prepass of a loop without carried dependences (lower.c,
+ * parallel_range_copy): a body lever 31 could defer, except for its one
+ * array store (lower_depend.c found it), which the prepass leaves out. */
+static bool is_array_store(const Node *s) {
+  return (s->kind == ND_ASSIGN && s->list.len == 1 && s->list.data[0]->kind == ND_SUBSCRIPT) ||
+         (s->kind == ND_AUGASSIGN && s->a->kind == ND_SUBSCRIPT);
+}
+
+bool loop_prepass_ok(Fn *F, Node *forn) {
+  if (!forn->a || !local_scalar(forn->a) || forn->list2.len)
+    return false;
+  for (int i = 0; i < forn->list.len; i++) {
+    const Node *s = forn->list.data[i];
+    if (!is_array_store(s)) {
+      if (!ok_stmt(F, s))
+        return false;
+      continue;
+    }
+    const Node *t = s->kind == ND_ASSIGN ? s->list.data[0] : s->a;
+    const Node *v = s->kind == ND_ASSIGN ? s->a : s->b;
+    if (!ok_expr(F, t) || !ok_expr(F, v) || !type_is_scalar(t->ty))
+      return false;
+    if (s->kind == ND_AUGASSIGN && (s->op == OP_POW || s->op == OP_FLOORDIV || s->op == OP_MOD))
+      return false;
+  }
+  return true;
+}
+
 typedef VEC(Symbol *) SymVec;
 
 static void note(Arena *a, SymVec *v, Symbol *s) {
@@ -162,9 +190,11 @@ static void collect(Arena *a, SymVec *v, const NodeList *l) {
   for (int i = 0; i < l->len; i++) {
     const Node *s = l->data[i];
     if (s->kind == ND_ASSIGN)
-      for (int k = 0; k < s->list.len; k++)
-        note(a, v, s->list.data[k]->sym);
-    else if (s->kind == ND_AUGASSIGN)
+      for (int k = 0; k < s->list.len; k++) {
+        if (s->list.data[k]->kind == ND_NAME) /* not the array store of a prepass loop */
+          note(a, v, s->list.data[k]->sym);
+      }
+    else if (s->kind == ND_AUGASSIGN && s->a->kind == ND_NAME)
       note(a, v, s->a->sym);
     else if (s->kind == ND_ANNASSIGN)
       note(a, v, s->a->sym ? s->a->sym : s->sym);

@@ -38,7 +38,7 @@ typedef struct DepScan {
   const Symbol *iv;
   const Symbol *arr;
   DepOffset write;
-  bool written, ok;
+  bool written, ok, after;
   VEC(DepOffset) before; /* reads evaluated before the write */
 } DepScan;
 
@@ -106,6 +106,8 @@ static bool dep_read(const Node *n, const void *ctx) {
       vec_push(d->F->L->arena, &d->before, o);
     else if (!same_offset(&o, &d->write))
       d->ok = false;
+    else
+      d->after = true;
   }
   return !d->ok;
 }
@@ -217,6 +219,7 @@ bool loop_dep_plan(Fn *F, Node *forn, int64_t step, DepPlan *out) {
   if (!value_int_const(v.strides[0], &stride) || stride != 1)
     return false;
   out->arr = d.arr;
+  out->reads_after = d.after;
   out->write = ARENA_NEW(F->L->arena, DepOffset);
   *out->write = d.write;
   out->reads = ARENA_ARRAY(F->L->arena, DepOffset, d.before.len + 1);

@@ -107,6 +107,7 @@ typedef struct Fn {
   Node **res_mod;
   int nres;
   LLVMValueRef access_group;    /* lower_depend.c: element loads and stores join it */
+  bool drop_stores;             /* the check prepass: array stores are left out */
   LLVMValueRef defer_slot;      /* lower_defer.c: an i1 alloca every check ORs its failure
                                  * into (fn_guard), instead of branching to a raise */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
@@ -157,6 +158,7 @@ typedef struct DepPlan {
   DepOffset *write;       /* its one write: arr[i + write] */
   DepOffset *reads;       /* reads before it whose offsets are known at run time */
   int nreads;
+  bool reads_after;       /* some read comes after the write (at its offset) */
   int step_sign;
 } DepPlan;
 bool loop_dep_plan(Fn *F, Node *forn, int64_t step, DepPlan *out);
@@ -175,6 +177,7 @@ bool loop_deferrable(Fn *F, Node *forn);
 bool has_float_accumulation(const NodeList *body);
 /* the local variables the body assigns, for saving and restoring */
 int loop_assigned_vars(Fn *F, Node *forn, Symbol ***out);
+bool loop_prepass_ok(Fn *F, Node *forn);
 
 /* lower_forward.c: a stored value carried to the next iteration's load */
 typedef struct Forward {

@@ -12,7 +12,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from difftest import HEADER, PYJITC, build, same_call
+from difftest import HEADER, PYJITC, build, expect_exc, same_call
 
 SRC = '''
 @native
@@ -58,6 +58,16 @@ def behind2(a: i64[::1]) -> None:
     # distance 2: not the carried store of lower_forward.c
     for i in range(2, a.shape[0]):
         a[i] = a[i - 2] * 3 + a[i]
+
+@native
+def acc_pass(a: i64[::1], lim: int) -> int:
+    s = 0
+    for i in range(a.shape[0] - 1):
+        s += a[i + 1]
+        if s > lim:
+            break
+        a[i] = a[i] + a[i + 1]
+    return s
 
 @native
 def shift_by(a: f64[:], d: int, lo: int, hi: int) -> None:
@@ -151,6 +161,41 @@ def test_zero_stride(mods):
     same_call(mods, "shift_by", a, 1, 0, 10)
     b = np.lib.stride_tricks.as_strided(np.array([2, 0], np.int64), shape=(9,), strides=(0,))
     same_call(mods, "ahead", b)
+
+
+OVF = "integer overflow: the result does not fit in a 64-bit int (CPython would grow the integer)"
+
+
+def test_prepass_raises_where_cpython_grows(mods, flags):
+    """Safe mode runs a check prepass (no stores) and then the loop without
+    checks; a failing check sends it to the ordinary loop, which raises at
+    CPython's iteration with the later elements untouched."""
+    if flags:
+        pytest.skip("unchecked: int overflow is not checked")
+    c, _ = mods
+    for k in [1, 6, 17, 30]:
+        best = np.arange(40, dtype=np.int64) * 10
+        best[k - 1] = 2**62                 # best[k - 1] + v overflows at c = k (w = 1)
+        want = best.copy()
+        for j in range(39, k, -1):          # the iterations before it write
+            want[j] = max(want[j], want[j - 1] + 2**62)
+        expect_exc(mods, "down_max", OverflowError, OVF, best.copy(), 1, 2**62)
+        with pytest.raises(OverflowError):
+            c.down_max(best, 1, 2**62)
+        assert best.tolist() == want.tolist(), k
+    for n in [2, 9, 33]:
+        for lim in [-1, 50, 10**6]:
+            same_call(mods, "acc_pass", np.arange(n, dtype=np.int64) * 7, lim)
+    a = np.arange(20, dtype=np.int64)
+    a[12] = 2**63 - 5                       # s overflows at i = 11, after a[0..10] are written
+    expect_exc(mods, "acc_pass", OverflowError, OVF, a.copy(), 2**63 - 1)
+    got = a.copy()
+    with pytest.raises(OverflowError):
+        c.acc_pass(got, 2**63 - 1)
+    want = a.copy()
+    for i in range(11):
+        want[i] = a[i] + a[i + 1]
+    assert got.tolist() == want.tolist()
 
 
 def _ir(tmp_path, only, flags):
