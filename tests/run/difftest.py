@@ -15,6 +15,7 @@ import importlib.util
 import math
 import os
 import pathlib
+import re
 import struct
 import subprocess
 import sys
@@ -163,6 +164,22 @@ def same_call(mods, fname, *args):
         if isinstance(x, np.ndarray):
             assert same_array(x, y), f"{desc}: argument {i} after the call: Python {y!r}, compiled {x!r}"
     return rc
+
+
+def module_ir(tmp_path, source, only, flags=()):
+    """The optimized LLVM IR of `source` (HEADER is prepended) built with
+    --only `only` and `flags` (for tests of the code's structure)."""
+    src = tmp_path / "irmod.py"
+    src.write_text(HEADER + source)
+    subprocess.run([PYJITC, "build", "--only", only, "--emit-llvm", *flags, "-o", str(tmp_path),
+                    str(src)], check=True, capture_output=True, timeout=120)
+    return (tmp_path / "irmod.ll").read_text()
+
+
+def function_ir(ir, symbol):
+    """The definition of `symbol` (an LLVM function name) in module text ir."""
+    body = ir[re.search(rf"^define [^\n]*@{re.escape(symbol)}\(", ir, re.M).start():]
+    return body[:body.index("\n}\n")]
 
 
 def expect_exc(mods, fname, exc_type, message, *args):

@@ -7,12 +7,11 @@ time), both loop directions, reads after the write, strided, reversed and
 zero-stride views, and check the IR for the parallel loop where it is
 allowed and its absence where it is not."""
 import re
-import subprocess
 
 import numpy as np
 import pytest
 
-from difftest import HEADER, PYJITC, build, expect_exc, same_call
+from difftest import build, expect_exc, function_ir, module_ir, same_call
 
 SRC = '''
 @native
@@ -199,13 +198,8 @@ def test_prepass_raises_where_cpython_grows(mods, flags):
 
 
 def _ir(tmp_path, only, flags):
-    src = tmp_path / "dep.py"
-    src.write_text(HEADER + SRC)
-    subprocess.run([PYJITC, "build", "--only", only, "--emit-llvm", *flags, "-o", str(tmp_path),
-                    str(src)], check=True, capture_output=True)
-    ir = (tmp_path / "dep.ll").read_text()
-    body = ir[re.search(rf"^define [^\n]*@{only}_impl\(", ir, re.M).start():]
-    return body[:body.index("\n}\n")], ir
+    ir = module_ir(tmp_path, SRC, only, flags)
+    return function_ir(ir, only + "_impl"), ir
 
 
 def test_parallel_only_where_allowed(tmp_path, flags):

@@ -9,13 +9,12 @@ recursion), the traceback frames against CPython's, and that functions
 with other effects (array writes, calls of other compiled functions) are
 not replayed: a replay would do their writes twice."""
 import re
-import subprocess
 import traceback
 
 import numpy as np
 import pytest
 
-from difftest import HEADER, PYJITC, build, same_call
+from difftest import build, function_ir, module_ir, same_call
 
 SRC = '''
 @native
@@ -190,18 +189,9 @@ def test_other_effects_are_not_replayed(mods, flags):
         same_call(mods, "calls_other", n)
 
 
-def _ir(tmp_path, only, flags=()):
-    src = tmp_path / "rep.py"
-    src.write_text(HEADER + SRC)
-    subprocess.run([PYJITC, "build", "--only", only, "--emit-llvm", *flags, "-o", str(tmp_path),
-                    str(src)], check=True, capture_output=True)
-    return (tmp_path / "rep.ll").read_text()
-
-
 def _calls(ir, fn):
     """Call sites in the definition of fn, by callee name."""
-    body = ir[re.search(rf"^define [^\n]*@{re.escape(fn)}\(", ir, re.M).start():]
-    body = body[:body.index("\n}\n")]
+    body = function_ir(ir, fn)
     return [c for c in re.findall(r"call [^@]*@([\w.]+)\(", body) if not c.startswith("llvm.")]
 
 
@@ -210,7 +200,7 @@ def test_identical_pure_calls_merge(tmp_path, flags):
     """Structure, not speed: fib's pure copies, inlined into each other, make
     fewer calls than the traced ones (fib(n - 3) is computed once for both
     fib(n - 1) and fib(n - 2)), and make no runtime call at all."""
-    ir = _ir(tmp_path, "fib", flags)
+    ir = module_ir(tmp_path, SRC, "fib", flags)
     pure = _calls(ir, "fib_pure")
     traced = _calls(ir, "fib_rec.1")
     assert pure and set(pure) == {"fib_pure"}, pure
@@ -219,7 +209,7 @@ def test_identical_pure_calls_merge(tmp_path, flags):
 
 
 def test_effects_keep_one_variant(tmp_path):
-    ir = _ir(tmp_path, "writes")
+    ir = module_ir(tmp_path, SRC, "writes")
     assert re.search(r"^define [^\n]*@fib_pure\(", ir, re.M)
     for fn in ("writes", "calls_other"):
         assert f"@{fn}_rec" in ir

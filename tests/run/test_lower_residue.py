@@ -7,12 +7,11 @@ run start values inside and outside [0, m), negative and zero moduli,
 other assignments that disqualify a local, nested loops, break, continue
 and for-else, and check in the IR that the division became unsigned."""
 import re
-import subprocess
 
 import numpy as np
 import pytest
 
-from difftest import HEADER, PYJITC, build, expect_exc, same_call
+from difftest import build, expect_exc, function_ir, module_ir, same_call
 
 SRC = '''
 @native
@@ -180,11 +179,5 @@ def test_division_becomes_unsigned(tmp_path, flags):
     """Structure, not speed: in the copy for seeds in [0, m), LLVM knows
     state's sign and divides unsigned (`urem`); the ordinary copy keeps
     the signed form."""
-    src = tmp_path / "res.py"
-    src.write_text(HEADER + SRC)
-    subprocess.run([PYJITC, "build", "--only", "lcg", "--emit-llvm", *flags, "-o", str(tmp_path),
-                    str(src)], check=True, capture_output=True)
-    ir = (tmp_path / "res.ll").read_text()
-    body = ir[re.search(r"^define [^\n]*@lcg_impl\(", ir, re.M).start():]
-    body = body[:body.index("\n}\n")]
+    body = function_ir(module_ir(tmp_path, SRC, "lcg", flags), "lcg_impl")
     assert re.search(r"urem i64 %\S+, 2147483647", body), "no unsigned remainder"

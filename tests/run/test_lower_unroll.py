@@ -7,12 +7,11 @@ elements before it written and the ones after it untouched; loops with
 Structure: the safe-mode DP loop below is unrolled (several copies of its
 checked store), the while loop with an `and` condition is not."""
 import re
-import subprocess
 
 import numpy as np
 import pytest
 
-from difftest import HEADER, PYJITC, build, same_call
+from difftest import build, function_ir, module_ir, same_call
 
 SRC = '''
 @native
@@ -108,13 +107,7 @@ def test_user_exits(mods):
 
 
 def _ir(tmp_path, only):
-    src = tmp_path / "unr.py"
-    src.write_text(HEADER + SRC)
-    subprocess.run([PYJITC, "build", "--only", only, "--emit-llvm", "-o", str(tmp_path), str(src)],
-                   check=True, capture_output=True)
-    ir = (tmp_path / "unr.ll").read_text()
-    body = ir[re.search(rf"^define [^\n]*@{only}_impl\(", ir, re.M).start():]
-    return body[:body.index("\n}\n")]
+    return function_ir(module_ir(tmp_path, SRC, only), only + "_impl")
 
 
 def test_checked_loop_is_unrolled(tmp_path):
