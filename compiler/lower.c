@@ -994,13 +994,18 @@ static LLVMValueRef check_prepass(Fn *F, Node *n, RangeCopy *rc) {
 static void parallel_range_copy(Fn *F, Node *n, RangeCopy *rc, const DepPlan *dp,
                                 LLVMBasicBlockRef else_bb, LLVMBasicBlockRef end_bb) {
   LLVMContextRef c = F->L->ctx;
-  LLVMBasicBlockRef par_bb = fn_block(F, "for.parallel"), seq_bb = fn_block(F, "for.seq");
-  LLVMBuildCondBr(F->b, loop_dep_guard(F, dp), par_bb, seq_bb);
-  fn_position(F, par_bb);
   /* in safe mode a check left in the loop is an exit the vectorizer does
    * not take: a prepass makes the checks, and the copy runs without them */
   bool prepass = (F->boundscheck || F->overflowcheck) && !dp->reads_after && !F->defer_slot &&
                  loop_prepass_ok(F, n);
+  LLVMBasicBlockRef par_bb = fn_block(F, "for.parallel");
+  /* the ordinary copy, for offsets that do not allow it or a failed check */
+  LLVMBasicBlockRef seq_bb = dp->nreads || prepass ? fn_block(F, "for.seq") : NULL;
+  if (dp->nreads)
+    LLVMBuildCondBr(F->b, loop_dep_guard(F, dp), par_bb, seq_bb);
+  else
+    LLVMBuildBr(F->b, par_bb);
+  fn_position(F, par_bb);
   if (prepass) {
     LLVMBasicBlockRef run_bb = fn_block(F, "for.checked.ok");
     fn_cond_br_unlikely(F, check_prepass(F, n, rc), seq_bb, run_bb);
@@ -1018,6 +1023,8 @@ static void parallel_range_copy(Fn *F, Node *n, RangeCopy *rc, const DepPlan *dp
   finish_loop_copy(F, n);
   LLVMMetadataRef par[] = {LLVMMDStringInContext2(c, "llvm.loop.parallel_accesses", 27), group};
   loop_md_add(F, F->backedge, LLVMMDNodeInContext2(c, par, 2));
+  if (!seq_bb)
+    return;
   fn_position(F, seq_bb);
   fast_range_copy(F, n, rc, else_bb, end_bb);
   finish_loop_copy(F, n);

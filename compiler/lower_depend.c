@@ -208,6 +208,13 @@ bool loop_dep_plan(Fn *F, Node *forn, int64_t step, DepPlan *out) {
   dep_block(&d, &forn->list, true);
   if (!d.ok || !d.written)
     return false;
+  /* reads only at the write's own offset: LLVM's analysis needs no help
+   * (a[i] = f(a[i])), and a second copy would only cost build time */
+  bool cross = false;
+  for (int i = 0; i < d.before.len; i++)
+    cross |= !same_offset(&d.before.data[i], &d.write);
+  if (!cross)
+    return false;
   /* Only with a known unit stride (a contiguous type, or the unit-stride
    * copy of lower_layout.c): with a run-time stride the vectorizer turns
    * the accesses into gathers and scatters, slower than the scalar loop
