@@ -180,7 +180,13 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved) {
  *    stride check and the multiplies on every outer iteration;
  *  - for a loop that indexes an array with a loaded index (bincount's
  *    `counts[x[i]] += 1`), which LLVM cannot version by itself.
- * A single loop over a[i] gains nothing: LLVM's own check does the same.
+ *  - for a single loop whose body branches (histogram, a byte state
+ *    machine): LLVM's vectorizer would version on the stride itself, but
+ *    it does not take such a loop, so every access kept its multiply
+ *    (histogram unchecked 2.21 -> 1.89 ms, bincount safe 0.80x, word_count
+ *    0.95x).
+ * A single straight-line loop over a[i] gains nothing: LLVM's own check
+ * does the same.
  * (Measured, unchecked, against the same kernels declared `[::1]`: conv1d
  * 1.41x and bincount 1.45x slower, horner 1.12x, jacobi 1.04x, before.)
  *
@@ -277,6 +283,18 @@ static void scan_inner_loops(DispatchScan *d, const NodeList *l) {
   }
 }
 
+static bool is_branch(const Node *n, const void *ctx) {
+  (void)ctx;
+  return n->kind == ND_IF || n->kind == ND_BREAK || n->kind == ND_CONTINUE;
+}
+
+static bool has_branch(const NodeList *l) {
+  for (int i = 0; i < l->len; i++)
+    if (node_any(l->data[i], is_branch, NULL))
+      return true;
+  return false;
+}
+
 int loop_dispatch_plan(Fn *F, Node *loop, bool *unit) {
   DispatchScan d = {F, unit, 0};
   if (F->strided_copy || F->in_dispatch)
@@ -287,6 +305,13 @@ int loop_dispatch_plan(Fn *F, Node *loop, bool *unit) {
   else
     for (int i = 0; i < loop->list.len; i++)
       mark_subscripts(&d, loop->list.data[i], NULL);
+  /* a single loop whose body branches: LLVM's vectorizer, which would
+   * version on the stride itself, does not take it, and every access keeps
+   * its multiply (a byte state machine over u8[:]) */
+  if (!d.n && loop->kind == ND_FOR && !has_inner_loop(loop) && loop->a &&
+      loop->a->kind == ND_NAME && loop->a->sym && has_branch(&loop->list))
+    for (int i = 0; i < loop->list.len; i++)
+      mark_subscripts(&d, loop->list.data[i], loop->a->sym);
   /* the copies are made anyway: every strided array of the loop gets its
    * constant stride there (conv1d's `out[i]`) */
   if (d.n)
