@@ -8,6 +8,9 @@ before a full `make bench`:
         old=/tmp/old/pyjitc new=build/pyjitc [--unchecked] [--extra]
     python3 bench/ab.py --only fib base=build/pyjitc nsw=build/pyjitc:NSW=1
 
+A binary copied out of build/ needs PYJITC_RUNTIME=build/libpjrt.a (it
+looks for the runtime archive beside itself).
+
 A variant is NAME=BINARY[:VAR=VALUE,...][@unchecked]: the environment is
 set for its build only; `@unchecked` builds that variant with
 --boundscheck=off --overflowcheck=off (as --unchecked does for all).  Prints one line per kernel: each variant's median and its
