@@ -782,6 +782,26 @@ static void mark_loop(Fn *F, LLVMValueRef backedge, int unroll) {
   LLVMSetMetadata(backedge, LLVMGetMDKindIDInContext(c, "llvm.loop", 9), LLVMMetadataAsValue(c, loop));
 }
 
+/* Adds op to the !llvm.loop of a back edge (made if there is none). */
+static void loop_md_add(Fn *F, LLVMValueRef backedge, LLVMMetadataRef op) {
+  LLVMContextRef c = F->L->ctx;
+  unsigned kind = LLVMGetMDKindIDInContext(c, "llvm.loop", 9);
+  LLVMValueRef old = LLVMGetMetadata(backedge, kind);
+  unsigned n = old ? LLVMGetMDNodeNumOperands(old) : 1;
+  LLVMValueRef *prev = ARENA_ARRAY(F->L->arena, LLVMValueRef, n + 1);
+  if (old)
+    LLVMGetMDNodeOperands(old, prev);
+  LLVMMetadataRef *ops = ARENA_ARRAY(F->L->arena, LLVMMetadataRef, n + 2);
+  LLVMMetadataRef tmp = LLVMTemporaryMDNode(c, NULL, 0);
+  ops[0] = tmp;
+  for (unsigned i = 1; i < n; i++) /* operand 0 is the loop id itself */
+    ops[i] = LLVMValueAsMetadata(prev[i]);
+  ops[n] = op;
+  LLVMMetadataRef loop = LLVMMDNodeInContext2(c, ops, n + 1);
+  LLVMMetadataReplaceAllUsesWith(tmp, loop);
+  LLVMSetMetadata(backedge, kind, LLVMMetadataAsValue(c, loop));
+}
+
 /* Runtime unrolling and loop exits.  LLVM runtime-unrolls a loop with more
  * than one exit only when told to (-unroll-runtime-multi-exit, emit.c); a
  * check's raise path is such an exit, so without the option no loop with a
@@ -794,15 +814,10 @@ static void mark_loop(Fn *F, LLVMValueRef backedge, int unroll) {
  * 15%.  Those loops keep LLVM's former choice: no runtime unrolling. */
 static void mark_runtime_unroll_off(Fn *F, LLVMValueRef backedge) {
   LLVMContextRef c = F->L->ctx;
-  unsigned kind = LLVMGetMDKindIDInContext(c, "llvm.loop", 9);
-  if (LLVMGetMetadata(backedge, kind))
-    return;
+  if (LLVMGetMetadata(backedge, LLVMGetMDKindIDInContext(c, "llvm.loop", 9)))
+    return; /* a loop id already says how to unroll */
   LLVMMetadataRef off[] = {LLVMMDStringInContext2(c, "llvm.loop.unroll.runtime.disable", 32)};
-  LLVMMetadataRef tmp = LLVMTemporaryMDNode(c, NULL, 0);
-  LLVMMetadataRef ops[] = {tmp, LLVMMDNodeInContext2(c, off, 1)};
-  LLVMMetadataRef loop = LLVMMDNodeInContext2(c, ops, 2);
-  LLVMMetadataReplaceAllUsesWith(tmp, loop);
-  LLVMSetMetadata(backedge, kind, LLVMMetadataAsValue(c, loop));
+  loop_md_add(F, backedge, LLVMMDNodeInContext2(c, off, 1));
 }
 
 /* A `break` (of this loop, not of one nested in it) or a `return` in l. */
@@ -902,6 +917,36 @@ static void range_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
     counted_loop_copy(F, n, rc->count, range_each, &rc->r, else_bb, end_bb);
 }
 
+/* The values of the locals a loop assigns, loop variable included, taken
+ * before a copy of it that may run again from the start. */
+typedef struct LoopLocals {
+  Symbol **vars;
+  LLVMValueRef *old;
+  int n;
+} LoopLocals;
+
+static LoopLocals save_loop_locals(Fn *F, Node *n) {
+  Lower *L = F->L;
+  LoopLocals s;
+  s.n = loop_assigned_vars(F, n, &s.vars);
+  s.old = ARENA_ARRAY(L->arena, LLVMValueRef, s.n + 1);
+  for (int i = 0; i < s.n; i++)
+    s.old[i] = LLVMBuildLoad2(F->b, lower_llvm_type(L, s.vars[i]->ty), sym_slot(F, s.vars[i]), "");
+  return s;
+}
+
+static void restore_loop_locals(Fn *F, const LoopLocals *s) {
+  for (int i = 0; i < s->n; i++)
+    LLVMBuildStore(F->b, s->old[i], sym_slot(F, s->vars[i]));
+}
+
+/* An i1 alloca, false: a flag that checks OR their failures into (fn_guard). */
+static LLVMValueRef check_flag(Fn *F, const char *name) {
+  LLVMValueRef slot = fn_alloca(F, F->L->t_i1, name);
+  LLVMBuildStore(F->b, fn_bool(F, false), slot);
+  return slot;
+}
+
 /* The fast copy of a loop that lower_defer.c allows: its checks OR their
  * failures into a flag instead of raising, so the loop has one exit and
  * LLVM can vectorize it (a division's ZeroDivisionError test becomes an OR
@@ -916,13 +961,8 @@ static void fast_range_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef els
     return;
   }
   Lower *L = F->L;
-  Symbol **vars;
-  int nv = loop_assigned_vars(F, n, &vars);
-  LLVMValueRef *old = ARENA_ARRAY(L->arena, LLVMValueRef, nv + 1);
-  for (int i = 0; i < nv; i++)
-    old[i] = LLVMBuildLoad2(F->b, lower_llvm_type(L, vars[i]->ty), sym_slot(F, vars[i]), "");
-  LLVMValueRef slot = fn_alloca(F, L->t_i1, "deferred");
-  LLVMBuildStore(F->b, fn_bool(F, false), slot);
+  LoopLocals saved = save_loop_locals(F, n);
+  LLVMValueRef slot = check_flag(F, "deferred");
   LLVMBasicBlockRef else_chk = fn_block(F, "defer.else"), end_chk = fn_block(F, "defer.end"),
                     redo = fn_block(F, "defer.redo");
   F->defer_slot = slot;
@@ -934,36 +974,12 @@ static void fast_range_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef els
   fn_position(F, end_chk);
   fn_cond_br_unlikely(F, LLVMBuildLoad2(F->b, L->t_i1, slot, ""), redo, end_bb);
   fn_position(F, redo);
-  for (int i = 0; i < nv; i++)
-    LLVMBuildStore(F->b, old[i], sym_slot(F, vars[i]));
+  restore_loop_locals(F, &saved);
   range_copy(F, n, rc, else_bb, end_bb);
   mark_cold_loop(F, F->backedge);
   F->backedge = backedge;
 }
 
-/* Adds op to the !llvm.loop of a back edge (made if there is none). */
-static void loop_md_add(Fn *F, LLVMValueRef backedge, LLVMMetadataRef op) {
-  LLVMContextRef c = F->L->ctx;
-  unsigned kind = LLVMGetMDKindIDInContext(c, "llvm.loop", 9);
-  LLVMValueRef old = LLVMGetMetadata(backedge, kind);
-  unsigned n = old ? LLVMGetMDNodeNumOperands(old) : 1;
-  LLVMValueRef *prev = ARENA_ARRAY(F->L->arena, LLVMValueRef, n + 1);
-  if (old)
-    LLVMGetMDNodeOperands(old, prev);
-  LLVMMetadataRef *ops = ARENA_ARRAY(F->L->arena, LLVMMetadataRef, n + 2);
-  LLVMMetadataRef tmp = LLVMTemporaryMDNode(c, NULL, 0);
-  ops[0] = tmp;
-  for (unsigned i = 1; i < n; i++) /* operand 0 is the loop id itself */
-    ops[i] = LLVMValueAsMetadata(prev[i]);
-  ops[n] = op;
-  LLVMMetadataRef loop = LLVMMDNodeInContext2(c, ops, n + 1);
-  LLVMMetadataReplaceAllUsesWith(tmp, loop);
-  LLVMSetMetadata(backedge, kind, LLVMMetadataAsValue(c, loop));
-}
-
-/* lower_depend.c: when the offsets allow it, a copy whose element accesses
- * form one access group and whose loop is parallel over it (vectorized
- * without LLVM's run-time overlap check); else the ordinary fast copy. */
 /* The check prepass of a parallel copy in safe mode: the loop without its
  * array store, every check ORed into a flag (lower_defer.c), then the
  * locals it assigned put back.  No iteration reads what another writes, and
@@ -971,14 +987,8 @@ static void loop_md_add(Fn *F, LLVMValueRef backedge, LLVMMetadataRef op) {
  * was before the loop: the prepass makes the very checks the loop would.
  * Returns the i1 flag (set: some check failed). */
 static LLVMValueRef check_prepass(Fn *F, Node *n, RangeCopy *rc) {
-  Lower *L = F->L;
-  Symbol **vars;
-  int nv = loop_assigned_vars(F, n, &vars);
-  LLVMValueRef *old = ARENA_ARRAY(L->arena, LLVMValueRef, nv + 1);
-  for (int i = 0; i < nv; i++)
-    old[i] = LLVMBuildLoad2(F->b, lower_llvm_type(L, vars[i]->ty), sym_slot(F, vars[i]), "");
-  LLVMValueRef flag = fn_alloca(F, L->t_i1, "prepass.failed");
-  LLVMBuildStore(F->b, fn_bool(F, false), flag);
+  LoopLocals saved = save_loop_locals(F, n);
+  LLVMValueRef flag = check_flag(F, "prepass.failed");
   LLVMBasicBlockRef done = fn_block(F, "prepass.done");
   F->defer_slot = flag;
   F->drop_stores = true;
@@ -986,11 +996,13 @@ static LLVMValueRef check_prepass(Fn *F, Node *n, RangeCopy *rc) {
   F->drop_stores = false;
   F->defer_slot = NULL;
   fn_position(F, done);
-  for (int i = 0; i < nv; i++)
-    LLVMBuildStore(F->b, old[i], sym_slot(F, vars[i]));
-  return LLVMBuildLoad2(F->b, L->t_i1, flag, "");
+  restore_loop_locals(F, &saved);
+  return LLVMBuildLoad2(F->b, F->L->t_i1, flag, "");
 }
 
+/* lower_depend.c: when the offsets allow it, a copy whose element accesses
+ * form one access group and whose loop is parallel over it (vectorized
+ * without LLVM's run-time overlap check); else the ordinary fast copy. */
 static void parallel_range_copy(Fn *F, Node *n, RangeCopy *rc, const DepPlan *dp,
                                 LLVMBasicBlockRef else_bb, LLVMBasicBlockRef end_bb) {
   LLVMContextRef c = F->L->ctx;
@@ -1011,8 +1023,7 @@ static void parallel_range_copy(Fn *F, Node *n, RangeCopy *rc, const DepPlan *dp
     fn_cond_br_unlikely(F, check_prepass(F, n, rc), seq_bb, run_bb);
     fn_position(F, run_bb);
     /* every check holds: they OR into a flag nobody reads */
-    F->defer_slot = fn_alloca(F, F->L->t_i1, "prepass.proven");
-    LLVMBuildStore(F->b, fn_bool(F, false), F->defer_slot);
+    F->defer_slot = check_flag(F, "prepass.proven");
   }
   LLVMMetadataRef group = loop_dep_group(F->L);
   F->access_group = LLVMMetadataAsValue(c, group);
@@ -1060,12 +1071,13 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   Forward fw;
   Forward *saved_fwd = F->fwd;
   int64_t step;
-  if (!lv->nest && value_int_const(rc->r.step, &step) && loop_forward_plan(F, n, step, &fw)) {
+  bool step_known = !lv->nest && value_int_const(rc->r.step, &step);
+  if (step_known && loop_forward_plan(F, n, step, &fw)) {
     loop_forward_init(F, &fw, n, rc->r.start, empty);
     F->fwd = &fw;
   }
   DepPlan dp;
-  bool par = !lv->nest && value_int_const(rc->r.step, &step) && loop_dep_plan(F, n, step, &dp);
+  bool par = step_known && loop_dep_plan(F, n, step, &dp);
   if (!lv->nest && !F->strided_copy && loop_layout_plan(F, n, &lay)) { /* lower_layout.c: strides as constants */
     LLVMBasicBlockRef lay_bb = fn_block(F, "for.layout"), gen_bb = fn_block(F, "for.fast.any");
     LLVMBuildCondBr(B, loop_layout_guard(F, &lay), lay_bb, gen_bb);
@@ -1141,9 +1153,7 @@ static Node *residue_modulus(const Node *loop, Node *m) {
     return NULL;
   if (m->kind == ND_INT)
     return m->ival > 0 ? m : NULL;
-  if (m->kind != ND_NAME || !m->sym || m->builtin)
-    return NULL;
-  return m->sym->kind == SYM_CONST || !stmts_assign(&loop->list, m->sym) ? m : NULL;
+  return invariant_name(&loop->list, m) ? m : NULL;
 }
 
 static bool same_modulus(const Node *a, const Node *b) {
@@ -1553,6 +1563,13 @@ static bool target_is(const Node *t, const Symbol *sym) {
   return false;
 }
 
+/* A name whose value stays the same through the statements l (a loop's
+ * body): a module constant, or a variable l does not assign. */
+bool invariant_name(const NodeList *l, const Node *n) {
+  return n->kind == ND_NAME && n->sym && !n->builtin &&
+         (n->sym->kind == SYM_CONST || !stmts_assign(l, n->sym));
+}
+
 bool stmts_assign(const NodeList *l, const Symbol *sym) {
   for (int i = 0; i < l->len; i++) {
     const Node *s = l->data[i];
@@ -1705,22 +1722,17 @@ static bool scalar_only(const Type *ty) {
   return true;
 }
 
-static bool replay_node(const Lower *L, const Node *n, int self) {
-  if (!n)
-    return true;
-  if (n->ty && !scalar_only(n->ty))
-    return false;
-  if (n->kind == ND_CALL && n->callee && lower_func_index(L, n->callee) != self)
-    return false;
-  if (!replay_node(L, n->a, self) || !replay_node(L, n->b, self) || !replay_node(L, n->c, self))
-    return false;
-  for (int i = 0; i < n->list.len; i++)
-    if (!replay_node(L, n->list.data[i], self))
-      return false;
-  for (int i = 0; i < n->list2.len; i++)
-    if (!replay_node(L, n->list2.data[i], self))
-      return false;
-  return true;
+typedef struct ReplayScan {
+  const Lower *L;
+  int self;
+} ReplayScan;
+
+/* node_any visitor: what rules a replay out (an array value, a call of
+ * another compiled function). */
+static bool replay_breaker(const Node *n, const void *ctx) {
+  const ReplayScan *r = ctx;
+  return (n->ty && !scalar_only(n->ty)) ||
+         (n->kind == ND_CALL && n->callee && lower_func_index(r->L, n->callee) != r->self);
 }
 
 static bool replayable(const Lower *L, int i) {
@@ -1733,8 +1745,9 @@ static bool replayable(const Lower *L, int i) {
   for (int k = 0; k < f->locals.len; k++)
     if (!scalar_only(f->locals.data[k]->ty))
       return false;
+  ReplayScan r = {L, i};
   for (int k = 0; k < f->func->list2.len; k++)
-    if (!replay_node(L, f->func->list2.data[k], i))
+    if (node_any(f->func->list2.data[k], replay_breaker, &r))
       return false;
   return true;
 }
@@ -1758,16 +1771,23 @@ static LLVMValueRef *rec_copies(Lower *L, const RecTab *t, int i, const char *ba
   return fns;
 }
 
+/* fn's first n parameters, in an array with room for one more argument:
+ * what a wrapper of a _rec copy passes on. */
+static LLVMValueRef *forward_params(Lower *L, LLVMValueRef fn, int n) {
+  LLVMValueRef *args = ARENA_ARRAY(L->arena, LLVMValueRef, n + 1);
+  for (int k = 0; k < n; k++)
+    args[k] = LLVMGetParam(fn, (unsigned)k);
+  return args;
+}
+
 /* The replay entry: the pure copies, then the traced ones if they failed. */
 static void lower_replay_entry(Lower *L, const RecTab *t, int i) {
   const FuncInst *f = L->prog->funcs.data[i];
   LLVMValueRef fn = t->entry[i];
   LLVMBuilderRef b = L->b;
   LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(L->ctx, fn, "entry"));
-  unsigned na = (unsigned)f->nparams + 1;
-  LLVMValueRef *args = ARENA_ARRAY(L->arena, LLVMValueRef, na);
-  for (unsigned k = 0; k < na; k++)
-    args[k] = LLVMGetParam(fn, k);
+  unsigned na = (unsigned)f->nparams + 1; /* the depth count too */
+  LLVMValueRef *args = forward_params(L, fn, (int)na);
   LLVMValueRef r = LLVMBuildCall2(b, t->ty[i], t->pure[i][0], args, na, "");
   LLVMValueRef st = f->ret->kind == TY_NONE ? r : LLVMBuildExtractValue(b, r, 1, "");
   LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(L->ctx, fn, "done");
@@ -1836,9 +1856,7 @@ static void lower_rec_entry(Lower *L, const RecTab *t, int idx) {
   LLVMValueRef fn = L->impl_fn[idx];
   LLVMBuilderRef b = L->b;
   LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(L->ctx, fn, "entry"));
-  LLVMValueRef *args = ARENA_ARRAY(L->arena, LLVMValueRef, f->nparams + 1);
-  for (int k = 0; k < f->nparams; k++)
-    args[k] = LLVMGetParam(fn, (unsigned)k);
+  LLVMValueRef *args = forward_params(L, fn, f->nparams);
   args[f->nparams] = LLVMConstInt(L->t_i32, 0, 0);
   LLVMValueRef r = LLVMBuildCall2(b, t->ty[idx], t->entry[idx], args, (unsigned)f->nparams + 1, "");
   if (f->ret->kind == TY_NONE) {
@@ -1853,9 +1871,7 @@ static void lower_rec_entry(Lower *L, const RecTab *t, int idx) {
  * status and traceback entry are this call's). */
 static void lower_peel_call(Fn *F) {
   const FuncInst *f = F->f;
-  LLVMValueRef *args = ARENA_ARRAY(F->L->arena, LLVMValueRef, f->nparams + 1);
-  for (int k = 0; k < f->nparams; k++)
-    args[k] = LLVMGetParam(F->fn, (unsigned)k);
+  LLVMValueRef *args = forward_params(F->L, F->fn, f->nparams);
   args[f->nparams] = F->depth;
   LLVMValueRef r = LLVMBuildCall2(F->b, F->rt->ty[F->self], F->rt->fn[F->self][1], args,
                                   (unsigned)f->nparams + 1, "");

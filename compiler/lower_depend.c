@@ -45,10 +45,7 @@ typedef struct DepScan {
 static bool invariant_int(const DepScan *d, const Node *e) {
   if (!e || !e->ty || e->ty->kind != TY_I64)
     return false;
-  if (e->kind == ND_INT)
-    return true;
-  return e->kind == ND_NAME && e->sym && !e->builtin && e->sym != d->iv &&
-         (e->sym->kind == SYM_CONST || !stmts_assign(&d->loop->list, e->sym));
+  return e->kind == ND_INT || (e->sym != d->iv && invariant_name(&d->loop->list, e));
 }
 
 /* ix as i + o (or o + i, i - o). */

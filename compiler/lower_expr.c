@@ -52,7 +52,7 @@ static const char *numpy_name(TypeKind k) {
   return "?";
 }
 
-static void int_range(const Type *ty, int64_t *lo, int64_t *hi) {
+void int_range(const Type *ty, int64_t *lo, int64_t *hi) {
   int bits = type_bits(ty);
   if (type_is_signed(ty)) {
     *lo = bits == 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));

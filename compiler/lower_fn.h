@@ -245,6 +245,8 @@ void store_sym(Fn *F, Symbol *s, LLVMValueRef v, const Type *vty);
 LLVMValueRef load_sym(Fn *F, Symbol *s);
 /* lower.c: whether a statement in l (or nested in it) assigns the variable */
 bool stmts_assign(const NodeList *l, const Symbol *sym);
+bool invariant_name(const NodeList *l, const Node *n);
+void int_range(const Type *ty, int64_t *lo, int64_t *hi); /* an int storage type's values */
 void store_array_view(Fn *F, const Symbol *s, LLVMValueRef desc); /* into its view slots */
 bool load_array_view(Fn *F, const Symbol *s, ArrView *v); /* false: it has none */
 Type *tt_scalar(Fn *F, TypeKind k);

@@ -102,8 +102,7 @@ static bool invariant(const Scan *sc, const Node *n) {
   case ND_INT:
     return true;
   case ND_NAME:
-    return n->sym && n->sym != sc->iv &&
-           (n->sym->kind == SYM_CONST || !stmts_assign(sc->body, n->sym));
+    return n->sym != sc->iv && invariant_name(sc->body, n);
   case ND_CAST: case ND_UNARYOP:
     return invariant(sc, n->a);
   case ND_BINOP:

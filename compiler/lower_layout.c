@@ -179,7 +179,7 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved) {
  *    `x[i + j]` over j, horner's `c[k]`): the inner loops run without the
  *    stride check and the multiplies on every outer iteration;
  *  - for a loop that indexes an array with a loaded index (bincount's
- *    `counts[x[i]] += 1`), which LLVM cannot version by itself.
+ *    `counts[x[i]] += 1`), which LLVM cannot version by itself;
  *  - for a single loop whose body branches (histogram, a byte state
  *    machine): LLVM's vectorizer would version on the stride itself, but
  *    it does not take such a loop, so every access kept its multiply
@@ -305,9 +305,7 @@ int loop_dispatch_plan(Fn *F, Node *loop, bool *unit) {
   else
     for (int i = 0; i < loop->list.len; i++)
       mark_subscripts(&d, loop->list.data[i], NULL);
-  /* a single loop whose body branches: LLVM's vectorizer, which would
-   * version on the stride itself, does not take it, and every access keeps
-   * its multiply (a byte state machine over u8[:]) */
+  /* a single loop whose body branches (see above) */
   if (!d.n && loop->kind == ND_FOR && !has_inner_loop(loop) && loop->a &&
       loop->a->kind == ND_NAME && loop->a->sym && has_branch(&loop->list))
     for (int i = 0; i < loop->list.len; i++)

@@ -461,16 +461,15 @@ enum { CHK_NONE, CHK_OVF, CHK_DIVISOR, CHK_NONZERO, CHK_BAD };
 static bool narrow_elem_range(const Node *n, int64_t *lo, int64_t *hi) {
   if (n->kind != ND_SUBSCRIPT || !n->ty)
     return false;
-  switch (n->ty->kind) {
-  case TY_BOOL: *lo = 0; *hi = 1; return true;
-  case TY_I8: *lo = INT8_MIN; *hi = INT8_MAX; return true;
-  case TY_U8: *lo = 0; *hi = UINT8_MAX; return true;
-  case TY_I16: *lo = INT16_MIN; *hi = INT16_MAX; return true;
-  case TY_U16: *lo = 0; *hi = UINT16_MAX; return true;
-  case TY_I32: *lo = INT32_MIN; *hi = INT32_MAX; return true;
-  case TY_U32: *lo = 0; *hi = UINT32_MAX; return true;
-  default: return false;
+  if (n->ty->kind == TY_BOOL) {
+    *lo = 0;
+    *hi = 1;
+    return true;
   }
+  if (!type_is_int(n->ty) || type_bits(n->ty) > 32)
+    return false;
+  int_range(n->ty, lo, hi);
+  return true;
 }
 
 /* `int(x)` of an int x: x's value. */
