@@ -529,8 +529,7 @@ static void lower_if(Fn *F, Node *n) {
     lower_if_plain(F, n, lower_cond(F, n->a));
 }
 
-/* Runs `body` as a loop body with break -> brk and continue -> cont. */
-static void lower_loop_body(Fn *F, NodeList *body, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont) {
+void lower_loop_body(Fn *F, NodeList *body, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont) {
   LoopCtx lc = {brk, cont, F->loop};
   F->loop = &lc;
   lower_block(F, body);
@@ -1350,6 +1349,18 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
   if (!rc.unit)
     rc.count = range_count(F, rc.r.start, rc.stop, rc.r.step);
   LLVMBasicBlockRef else_bb = fn_block(F, "for.else"), end_bb = fn_block(F, "for.end");
+  LanePlan lp;
+  if (loop_lanes_plan(F, n, &lp)) {
+    /* lower_lanes.c runs the first iterations; the ordinary loop the rest */
+    LLVMBuilderRef B = F->b;
+    LLVMValueRef count = rc.count ? rc.count
+        : LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, rc.r.start, rc.stop, ""),
+                          LLVMBuildSub(B, rc.stop, rc.r.start, ""), fn_i64(F, 0), "");
+    LLVMValueRef done = lower_lanes(F, n, &lp, rc.r.start, rc.r.step, count, end_bb);
+    rc.r.start = LLVMBuildAdd(B, rc.r.start, LLVMBuildMul(B, done, rc.r.step, ""), "");
+    if (rc.count)
+      rc.count = LLVMBuildSub(B, rc.count, done, "");
+  }
   if (rc.unit && float_iv_candidate(F, n)) {
     /* every value of the loop variable within +-2**53: float(i) is exact,
      * and so is each step of a float that counts along */

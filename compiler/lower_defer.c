@@ -40,6 +40,12 @@ static bool int_div_safe(const Node *n) {
   return type_is_int(n->ty) && node_int_const(n->b, &c) && c != 0 && c != -1;
 }
 
+static bool ok_expr(Fn *F, const Node *n);
+
+bool defer_ok_expr(Fn *F, const Node *n) {
+  return ok_expr(F, n);
+}
+
 static bool ok_expr(Fn *F, const Node *n) {
   if (!n || !n->ty)
     return false;
@@ -120,6 +126,8 @@ static bool ok_stmt(Fn *F, const Node *s) {
     return false;
   }
 }
+
+bool defer_ok_stmts(Fn *F, const NodeList *l) { return ok_stmts(F, l); }
 
 static bool ok_stmts(Fn *F, const NodeList *l) {
   for (int i = 0; i < l->len; i++)

@@ -173,11 +173,28 @@ bool lower_while_idiom(Fn *F, Node *n, void (*plain)(Fn *F, Node *n));
 /* lower_defer.c: a loop whose body has no effect but on local variables
  * and raises only through fn_guard checks (see there) */
 bool loop_deferrable(Fn *F, Node *forn);
+/* what such a body may contain: expressions and statements */
+bool defer_ok_expr(Fn *F, const Node *n);
+bool defer_ok_stmts(Fn *F, const NodeList *l);
 /* lower.c: the statements (and their ifs) accumulate into a float: `s += x` */
 bool has_float_accumulation(const NodeList *body);
 /* the local variables the body assigns, for saving and restoring */
 int loop_assigned_vars(Fn *F, Node *forn, Symbol ***out);
 bool loop_prepass_ok(Fn *F, Node *forn);
+
+/* lower_lanes.c: iterations of a range loop whose body is a prefix, a
+ * while loop of scalar steps and a suffix, run side by side (see there) */
+typedef struct LanePlan {
+  Node *w;          /* the while loop */
+  int wi;           /* its index in the body */
+  Symbol **vars;    /* each lane's own: loop variable and prefix's, then temporaries */
+  int nvars, ncopy; /* vars[0..ncopy) go to the ordinary variables before a suffix */
+} LanePlan;
+bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp);
+LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef start,
+                         LLVMValueRef step, LLVMValueRef count, LLVMBasicBlockRef end_bb);
+/* lower.c: runs `body` as a loop body with break -> brk and continue -> cont */
+void lower_loop_body(Fn *F, NodeList *body, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont);
 
 /* lower_forward.c: a stored value carried to the next iteration's load */
 typedef struct Forward {
