@@ -75,7 +75,8 @@ static bool ok_expr(Fn *F, const Node *n) {
   case ND_IFEXP:
     return ok_expr(F, n->a) && ok_expr(F, n->b) && ok_expr(F, n->c);
   case ND_SUBSCRIPT:
-    if (!n->a->ty || n->a->ty->kind != TY_ARRAY || (F->boundscheck && !loop_proven(F, n)))
+    if (!n->a->ty || n->a->ty->kind != TY_ARRAY ||
+        (F->boundscheck && !F->lanes_scan && !loop_proven(F, n)))
       return false;
     for (int i = 0; i < n->list.len; i++)
       if (!ok_expr(F, n->list.data[i]))
@@ -84,7 +85,9 @@ static bool ok_expr(Fn *F, const Node *n) {
   case ND_CALL:
     if (n->callee || n->list2.len ||
         !(n->builtin == BI_LEN || n->builtin == BI_ABS || n->builtin == BI_MIN ||
-          n->builtin == BI_MAX || n->builtin == BI_INT || n->builtin == BI_FLOAT))
+          n->builtin == BI_MAX || n->builtin == BI_INT || n->builtin == BI_FLOAT ||
+          (F->lanes_scan && (n->builtin == BI_M_FABS || n->builtin == BI_N_FABS ||
+                             n->builtin == BI_M_SQRT || n->builtin == BI_N_SQRT))))
       return false;
     if (n->builtin == BI_LEN)
       return n->list.len == 1 && n->list.data[0]->kind == ND_NAME;

@@ -110,6 +110,8 @@ typedef struct Fn {
   bool drop_stores;             /* the check prepass: array stores are left out */
   LLVMValueRef defer_slot;      /* lower_defer.c: an i1 alloca every check ORs its failure
                                  * into (fn_guard), instead of branching to a raise */
+  bool lanes_scan;              /* lower_lanes.c is asking lower_defer.c: subscripts (it
+                                 * checks them itself) and math.fabs / sqrt are allowed */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
                                  * instead of branching to a raise */
 } Fn;
@@ -187,8 +189,15 @@ bool loop_prepass_ok(Fn *F, Node *forn);
 typedef struct LanePlan {
   Node *w;          /* the while loop */
   int wi;           /* its index in the body */
-  Symbol **vars;    /* each lane's own: loop variable and prefix's, then temporaries */
-  int nvars, ncopy; /* vars[0..ncopy) go to the ordinary variables before a suffix */
+  /* each lane's own variables: the loop variable and the prefix's [0, ncopy),
+   * the while body's temporaries [ncopy, nlocal), counters [nlocal, nvars) */
+  Symbol **vars;
+  int nvars, ncopy, nlocal;
+  Node **count_stmt; /* per counter: its one `c += k` statement */
+  Node **reads;     /* the prefix's subscripts */
+  int nreads;
+  Node **stored;    /* the arrays the suffix stores into (names) */
+  int nstored;
 } LanePlan;
 bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp);
 LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef start,

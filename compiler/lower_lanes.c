@@ -31,7 +31,22 @@
  *    from the first lane's iteration: nothing but lane variables changed, so
  *    it repeats the very steps up to the raise.  The flag also stops lanes
  *    that would go on computing from a value a raise should have stopped.
- * The ordinary loop also runs the iterations left over (fewer than LANES). */
+ * The ordinary loop also runs the iterations left over (fewer than LANES).
+ *
+ * Three more forms keep it exact:
+ *  - the prefix may read array elements whose indices are the loop
+ *    variable, constants or names the body does not assign (`a = x[i]`).
+ *    Before the lanes start, a test shows every index the lanes will use in
+ *    [-n, n) (the ordinary loop runs otherwise: a lane may read an element
+ *    the original loop would have left unread after a `break`) and every
+ *    array read apart from every array the suffix stores into;
+ *  - a counter shared by the iterations, `total += k` in the while loop
+ *    (k > 0 an int constant, the counter named nowhere else in the prefix
+ *    and while loop), is counted per lane from 0 and added to the ordinary
+ *    variable before that lane's suffix.  The sum only grows, so it
+ *    overflows if and only if one of CPython's steps would have; the add
+ *    raises there, after the earlier suffixes, as the original loop does;
+ *  - math.fabs and math.sqrt (whose domain check is deferred too). */
 #include "lower_fn.h"
 
 #define LANES 4
@@ -49,14 +64,15 @@ typedef struct Scan {
   Fn *F;
   const NodeList *body;  /* the for loop's body */
   const Node *w;         /* the while loop */
+  NodeList prefix;
   SymVec def;            /* lane variables assigned so far: loop variable, prefix */
   SymVec tmp;            /* temporaries of the while body assigned so far */
+  SymVec cnt;            /* counters */
+  VEC(Node *) cnt_stmt;
 } Scan;
 
 static bool bad_read(const Node *n, const void *ctx) {
   const Scan *s = ctx;
-  if (n->kind == ND_SUBSCRIPT)
-    return true; /* a deferred bounds check would come after the read */
   return n->kind == ND_NAME && n->sym && !n->builtin && !has(&s->def, n->sym) &&
          !has(&s->tmp, n->sym) && !invariant_name(s->body, n);
 }
@@ -82,10 +98,24 @@ static int occurrences(const NodeList *l, const Symbol *sym) {
   return c.n;
 }
 
+static int occurrences_in_while(const Scan *s, const Symbol *sym) {
+  const NodeList one = {(Node **)&s->w, 1, 1};
+  return occurrences(&one, sym);
+}
+
 /* The variable is named in the while loop and nowhere else in the function. */
 static bool only_in_while(const Scan *s, const Symbol *sym) {
-  const NodeList one = {(Node **)&s->w, 1, 1};
-  return occurrences(&s->F->f->func->list2, sym) == occurrences(&one, sym);
+  return occurrences(&s->F->f->func->list2, sym) == occurrences_in_while(s, sym);
+}
+
+/* `c += k` in the while loop, k > 0 an int constant, c named nowhere else in
+ * the prefix and the while loop: a counter. */
+static bool counter(const Scan *s, const Node *st) {
+  int64_t k;
+  const Symbol *c = st->a->kind == ND_NAME ? st->a->sym : NULL;
+  return c && st->op == OP_ADD && c->ty && c->ty->kind == TY_I64 &&
+         (c->kind == SYM_LOCAL || c->kind == SYM_PARAM) && node_int_const(st->b, &k) && k > 0 &&
+         occurrences_in_while(s, c) == 1 && occurrences(&s->prefix, c) == 0;
 }
 
 static Symbol *assigned_sym(const Node *st, int k) {
@@ -96,7 +126,7 @@ static Symbol *assigned_sym(const Node *st, int k) {
 
 /* Statement st of the prefix (in_while false) or of the while body; top:
  * not nested in an `if`.  Grows def (prefix) or tmp (while body). */
-static bool scan_stmt(Scan *s, const Node *st, bool in_while, bool top) {
+static bool scan_stmt(Scan *s, Node *st, bool in_while, bool top) {
   switch (st->kind) {
   case ND_PASS:
     return true;
@@ -113,6 +143,11 @@ static bool scan_stmt(Scan *s, const Node *st, bool in_while, bool top) {
         return false;
     return true;
   case ND_AUGASSIGN:
+    if (in_while && !has(&s->def, st->a->sym) && !has(&s->tmp, st->a->sym) && counter(s, st)) {
+      vec_push(s->F->L->arena, &s->cnt, st->a->sym);
+      vec_push(s->F->L->arena, &s->cnt_stmt, st);
+      return true;
+    }
     return reads_ok(s, st->a) && reads_ok(s, st->b);
   case ND_ASSIGN: case ND_ANNASSIGN: {
     const Node *v = st->kind == ND_ASSIGN ? st->a : st->c;
@@ -141,14 +176,103 @@ static bool scan_stmt(Scan *s, const Node *st, bool in_while, bool top) {
   }
 }
 
-static bool any_subscript(const Node *n, const void *ctx) {
-  (void)ctx;
-  return n->kind == ND_SUBSCRIPT;
+typedef VEC(Node *) NodeVec;
+
+typedef struct Collect {
+  Arena *arena;
+  NodeVec *subs;  /* subscripts */
+  NodeVec *stores; /* names of arrays stored into */
+  bool call;      /* a call of a compiled function */
+} Collect;
+
+static void note_store(const Collect *c, const Node *t) {
+  if (t->kind == ND_SUBSCRIPT)
+    vec_push(c->arena, c->stores, t->a);
+  else if (t->kind == ND_TUPLE)
+    for (int i = 0; i < t->list.len; i++)
+      note_store(c, t->list.data[i]);
+}
+
+static bool collect(const Node *n, const void *ctx) {
+  Collect *c = (Collect *)ctx;
+  if (n->kind == ND_SUBSCRIPT && c->subs)
+    vec_push(c->arena, c->subs, (Node *)n);
+  if (n->kind == ND_ASSIGN && c->stores)
+    for (int i = 0; i < n->list.len; i++)
+      note_store(c, n->list.data[i]);
+  if ((n->kind == ND_AUGASSIGN || n->kind == ND_ANNASSIGN) && c->stores && n->a)
+    note_store(c, n->a);
+  c->call |= n->kind == ND_CALL && n->callee;
+  return false;
+}
+
+static bool is_array_name(const Node *n) {
+  return n->kind == ND_NAME && n->sym && n->ty && n->ty->kind == TY_ARRAY;
+}
+
+/* A subscript the prefix may read: an invariant array name, and indices the
+ * loop variable, int constants or invariant int names. */
+static bool lane_read_ok(const Scan *s, const Node *sub, const Symbol *iv) {
+  if (!is_array_name(sub->a) || !invariant_name(s->body, sub->a))
+    return false;
+  for (int i = 0; i < sub->list.len; i++) {
+    const Node *x = sub->list.data[i];
+    int64_t c;
+    if (!(x->kind == ND_NAME && x->sym == iv) && !node_int_const(x, &c) &&
+        !(x->kind == ND_NAME && x->ty && x->ty->kind == TY_I64 && invariant_name(s->body, x)))
+      return false;
+  }
+  return true;
+}
+
+/* The prefix's reads and the suffix's stores (lp->reads, lp->stored). */
+static bool plan_memory(Scan *s, const Node *forn, const Symbol *iv, LanePlan *lp) {
+  Arena *a = s->F->L->arena;
+  NodeVec subs = {0}, stores = {0};
+  Collect c = {a, &subs, NULL, false};
+  for (int i = 0; i < s->prefix.len; i++)
+    node_any(s->prefix.data[i], collect, &c);
+  if (node_any(s->w, collect, &c) || c.call)
+    return false;
+  for (int i = 0; i < subs.len; i++)
+    if (!lane_read_ok(s, subs.data[i], iv))
+      return false;
+  if (subs.len > 0) {
+    Collect st = {a, NULL, &stores, false};
+    for (int i = s->prefix.len + 1; i < forn->list.len; i++)
+      node_any(forn->list.data[i], collect, &st);
+    if (st.call)
+      return false; /* a compiled function may store into what the prefix reads */
+    for (int i = 0; i < stores.len; i++) {
+      if (!is_array_name(stores.data[i]))
+        return false;
+      for (int k = 0; k < subs.len; k++)
+        if (subs.data[k]->a->sym == stores.data[i]->sym)
+          return false; /* the same array: no test can tell the lanes apart */
+    }
+  }
+  lp->reads = subs.data;
+  lp->nreads = subs.len;
+  lp->stored = stores.data;
+  lp->nstored = stores.len;
+  return true;
 }
 
 static bool float_op(const Node *n, const void *ctx) {
   (void)ctx;
   return (n->kind == ND_BINOP || n->kind == ND_AUGASSIGN) && n->ty && type_is_float(n->ty);
+}
+
+static bool any_subscript(const Node *n, const void *ctx) {
+  (void)ctx;
+  return n->kind == ND_SUBSCRIPT;
+}
+
+static bool statements_ok(Fn *F, Node *w, NodeList *prefix) {
+  F->lanes_scan = true;
+  bool ok = defer_ok_expr(F, w->a) && defer_ok_stmts(F, &w->list) && defer_ok_stmts(F, prefix);
+  F->lanes_scan = false;
+  return ok;
 }
 
 /* The for loop qualifies (see above): fills lp. */
@@ -168,12 +292,10 @@ bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp) {
   if (wi < 0)
     return false;
   Node *w = forn->list.data[wi];
-  NodeList prefix = {forn->list.data, wi, wi};
-  if (w->list2.len || !defer_ok_expr(F, w->a) || !defer_ok_stmts(F, &w->list) ||
-      !defer_ok_stmts(F, &prefix) || node_any(w, any_subscript, NULL) ||
-      !node_any(w, float_op, NULL))
+  Scan s = {F, &forn->list, w, {forn->list.data, wi, wi}, {0}, {0}, {0}, {0}};
+  if (w->list2.len || node_any(w, any_subscript, NULL) || !node_any(w, float_op, NULL) ||
+      !statements_ok(F, w, &s.prefix) || !plan_memory(&s, forn, iv->sym, lp))
     return false;
-  Scan s = {F, &forn->list, w, {0}, {0}};
   vec_push(F->L->arena, &s.def, iv->sym);
   for (int i = 0; i < wi; i++)
     if (!scan_stmt(&s, forn->list.data[i], false, true))
@@ -186,12 +308,16 @@ bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp) {
   lp->w = w;
   lp->wi = wi;
   lp->ncopy = s.def.len;
-  lp->nvars = s.def.len + s.tmp.len;
+  lp->nlocal = s.def.len + s.tmp.len;
+  lp->nvars = lp->nlocal + s.cnt.len;
   lp->vars = ARENA_ARRAY(F->L->arena, Symbol *, lp->nvars);
   for (int i = 0; i < s.def.len; i++)
     lp->vars[i] = s.def.data[i];
   for (int i = 0; i < s.tmp.len; i++)
     lp->vars[s.def.len + i] = s.tmp.data[i];
+  for (int i = 0; i < s.cnt.len; i++)
+    lp->vars[lp->nlocal + i] = s.cnt.data[i];
+  lp->count_stmt = s.cnt_stmt.data;
   return true;
 }
 
@@ -209,6 +335,67 @@ static void swap_lane(Fn *F, const LanePlan *lp, LLVMValueRef *slots) {
   }
 }
 
+/* i1: i is in [-n, n), where a subscript reads without IndexError */
+static LLVMValueRef index_ok(Fn *F, LLVMValueRef i, LLVMValueRef n) {
+  LLVMBuilderRef B = F->b;
+  return LLVMBuildICmp(B, LLVMIntULT, LLVMBuildAdd(B, i, n, ""), LLVMBuildAdd(B, n, n, ""), "");
+}
+
+/* The bytes [*lo, *hi) an array's elements lie in (*lo == *hi: none). */
+static void array_span(Fn *F, Node *name, LLVMValueRef *lo, LLVMValueRef *hi) {
+  LLVMBuilderRef B = F->b;
+  const Type *ty = name->ty;
+  ArrView v;
+  array_view(F, name, &v);
+  LLVMValueRef zero = fn_i64(F, 0), down = zero, up = zero, empty = fn_bool(F, false);
+  for (int k = 0; k < ty->ndim; k++) {
+    LLVMValueRef ext = LLVMBuildMul(B, LLVMBuildSub(B, v.shape[k], fn_i64(F, 1), ""),
+                                    v.strides[k], "");
+    LLVMValueRef neg = LLVMBuildICmp(B, LLVMIntSLT, ext, zero, "");
+    down = LLVMBuildAdd(B, down, LLVMBuildSelect(B, neg, ext, zero, ""), "");
+    up = LLVMBuildAdd(B, up, LLVMBuildSelect(B, neg, zero, ext, ""), "");
+    empty = LLVMBuildOr(B, empty, LLVMBuildICmp(B, LLVMIntEQ, v.shape[k], zero, ""), "");
+  }
+  LLVMValueRef size = LLVMSizeOf(lower_llvm_type(F->L, ty->elem));
+  LLVMValueRef base = LLVMBuildPtrToInt(B, v.data, F->L->t_i64, "");
+  *lo = LLVMBuildAdd(B, base, LLVMBuildMul(B, down, size, ""), "");
+  *hi = LLVMBuildAdd(B, base, LLVMBuildMul(B, LLVMBuildAdd(B, up, fn_i64(F, 1), ""), size, ""), "");
+  *hi = LLVMBuildSelect(B, empty, *lo, *hi, "");
+}
+
+/* i1: the lanes may read what the prefix reads.  Every index they will use
+ * (the loop variable from first to last, monotone between) is in [-n, n),
+ * and no array read shares a byte with an array the suffix stores into. */
+static LLVMValueRef memory_ok(Fn *F, const LanePlan *lp, LLVMValueRef first, LLVMValueRef last) {
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef ok = fn_bool(F, true);
+  for (int r = 0; r < lp->nreads; r++) {
+    Node *sub = lp->reads[r];
+    ArrView v;
+    array_view(F, sub->a, &v);
+    for (int k = 0; k < sub->list.len; k++) {
+      Node *x = sub->list.data[k];
+      if (x->kind == ND_NAME && x->sym == lp->vars[0]) {
+        ok = LLVMBuildAnd(B, ok, index_ok(F, first, v.shape[k]), "");
+        ok = LLVMBuildAnd(B, ok, index_ok(F, last, v.shape[k]), "");
+      } else {
+        ok = LLVMBuildAnd(B, ok, index_ok(F, lower_expr(F, x), v.shape[k]), "");
+      }
+    }
+    for (int w = 0; w < lp->nstored; w++) {
+      LLVMValueRef rlo, rhi, wlo, whi;
+      array_span(F, sub->a, &rlo, &rhi);
+      array_span(F, lp->stored[w], &wlo, &whi);
+      LLVMValueRef apart = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, rhi, wlo, ""),
+                                       LLVMBuildICmp(B, LLVMIntULE, whi, rlo, ""), "");
+      apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, rlo, rhi, ""), "");
+      apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, wlo, whi, ""), "");
+      ok = LLVMBuildAnd(B, ok, apart, "");
+    }
+  }
+  return ok;
+}
+
 /* Runs the lanes over the first count - count % LANES iterations of the
  * loop `start + k * step` (k = 0 .. count-1, count unsigned); `break` in a
  * suffix goes to end_bb.  Leaves the builder where the ordinary loop must
@@ -224,15 +411,23 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
   for (int l = 0; l < LANES; l++) {
     slots[l] = ARENA_ARRAY(L->arena, LLVMValueRef, lp->nvars);
     for (int v = 0; v < lp->nvars; v++)
-      slots[l][v] = l ? fn_alloca(F, lower_llvm_type(L, lp->vars[v]->ty), "lane.var")
-                      : *slot_ref(F, lp->vars[v]);
+      slots[l][v] = l || v >= lp->nlocal
+                        ? fn_alloca(F, lower_llvm_type(L, lp->vars[v]->ty), "lane.var")
+                        : *slot_ref(F, lp->vars[v]);
     act[l] = fn_alloca(F, L->t_i1, "lane.active");
   }
   LLVMValueRef kslot = fn_alloca(F, L->t_i64, "lanes.k"), flag = fn_alloca(F, L->t_i1, "lanes.failed");
   LLVMBuildStore(B, fn_i64(F, 0), kslot);
   LLVMBasicBlockRef cond_bb = fn_block(F, "lanes.cond"), body_bb = fn_block(F, "lanes.body"),
                     round_bb = fn_block(F, "lanes.round"), exit_bb = fn_block(F, "lanes.exit");
-  LLVMBuildBr(B, cond_bb);
+  if (lp->nreads) {
+    LLVMValueRef whole = LLVMBuildAnd(B, count, fn_i64(F, -LANES), "");
+    LLVMValueRef last = LLVMBuildAdd(B, start, LLVMBuildMul(B, LLVMBuildSub(B, whole, fn_i64(F, 1), ""),
+                                                            step, ""), "");
+    LLVMBuildCondBr(B, memory_ok(F, lp, start, last), cond_bb, exit_bb);
+  } else {
+    LLVMBuildBr(B, cond_bb);
+  }
   fn_position(F, cond_bb);
   LLVMValueRef k = LLVMBuildLoad2(B, L->t_i64, kslot, "k");
   LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGE, LLVMBuildSub(B, count, k, ""),
@@ -247,6 +442,8 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
     /* start + k*step in wrapping arithmetic is exact: the value is in range */
     LLVMValueRef i = LLVMBuildAdd(B, start, LLVMBuildMul(B, kl, step, ""), "lane.i");
     store_sym(F, iv, i, tt_scalar(F, TY_I64));
+    for (int v = lp->nlocal; v < lp->nvars; v++)
+      LLVMBuildStore(B, fn_i64(F, 0), sym_slot(F, lp->vars[v]));
     lower_block(F, &prefix);
     swap_lane(F, lp, slots[l]);
     LLVMBuildStore(B, fn_bool(F, true), act[l]);
@@ -281,10 +478,20 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
   LLVMBuildCondBr(B, any, round_bb, suffix_bb);
   /* the suffixes, in order, on the ordinary variables */
   fn_position(F, suffix_bb);
+  Type *i64 = tt_scalar(F, TY_I64);
   for (int l = 0; l < LANES; l++) {
     for (int v = 0; l && v < lp->ncopy; v++) {
       LLVMTypeRef ty = lower_llvm_type(L, lp->vars[v]->ty);
       LLVMBuildStore(B, LLVMBuildLoad2(B, ty, slots[l][v], ""), slots[0][v]);
+    }
+    for (int v = lp->nlocal; v < lp->nvars; v++) {
+      /* the counter's steps in this lane, checked as the steps of the loop */
+      Symbol *c = lp->vars[v];
+      F->line = lp->count_stmt[v - lp->nlocal]->span.line;
+      LLVMValueRef sum = arith(F, OP_ADD, load_sym(F, c), LLVMBuildLoad2(B, L->t_i64, slots[l][v], ""),
+                               i64, NULL, NULL);
+      store_sym(F, c, sum, i64);
+      F->line = line;
     }
     LLVMBasicBlockRef next_bb = fn_block(F, "lane.after");
     lower_loop_body(F, &suffix, end_bb, next_bb);

@@ -6,8 +6,14 @@ lane when a deferred check failed.  The tests cover trip counts around
 multiples of four, every range form, break and continue in the while loop
 and in the suffix, exceptions raised in any lane (after the earlier lanes'
 suffixes wrote to an array), variables the lanes must not privatize, and
-check in the IR that the while loop was copied per lane."""
+check in the IR which loops run in lanes.  Also the three extra forms:
+array reads in the prefix (indices tested before the lanes, arrays apart
+from those the suffix stores into), a counter `total += k` shared by the
+iterations, and math.fabs / math.sqrt."""
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -205,6 +211,70 @@ def cond_prefix(n: int) -> float:
     return s
 '''
 
+SRC_READS = '''
+@native
+def newton(x: f64[:], out: f64[:]) -> int:
+    total = 0
+    for i in range(x.shape[0]):
+        a = float(x[i])   # a Python float in CPython too: 0.0 / 0.0 raises
+        y = a
+        while True:
+            dy = (y * y * y - a) / (3.0 * y * y)
+            y -= dy
+            total += 1
+            if math.fabs(dy) < 1e-12 * y:
+                break
+        out[i] = y
+    return total
+
+@native
+def counted(x: f64[:], out: f64[:], total: int) -> int:
+    for i in range(x.shape[0]):
+        y = x[i]
+        while y > 1.0:
+            y = y * 0.5
+            total += 2
+        out[i] = y
+    return total
+
+@native
+def rows(p: f64[:, :], j: int, lo: int, hi: int, out: f64[:]) -> int:
+    steps = 0
+    for i in range(lo, hi):
+        a = p[i, 0] + p[i, 1] * p[j, 2]
+        while a > 0.001:
+            a = a * 0.3 - 0.01
+            steps += 1
+        out[i] = a
+        if a < -1.0:
+            break
+    return steps
+
+@native
+def sqrt_iter(x: f64[:], out: f64[:]) -> int:
+    steps = 0
+    for i in range(x.shape[0]):
+        s = math.sqrt(x[i])
+        g = 1.0
+        while math.fabs(g * g - s) > 1e-9 * s + 1e-300:
+            g = 0.5 * (g + s / g)
+            steps += 2
+        out[i] = g
+    return steps
+
+@native
+def in_place(x: f64[:]) -> float:
+    t = 0.0
+    for i in range(x.shape[0]):
+        a = x[i]
+        while a > 1.0:
+            a = a * 0.75
+        if i + 1 < x.shape[0]:
+            x[i + 1] = x[i + 1] + a   # what the next iteration reads
+        t = t * 0.5 + a
+    return t
+'''
+
 FLAGS = [(), ("--overflowcheck=off", "--boundscheck=off")]
 OVERFLOW = "integer overflow: the result does not fit in a 64-bit int (CPython would grow the integer)"
 
@@ -283,6 +353,110 @@ def test_params_bools_and_rejected_loops(mods):
         same_call(mods, "cond_prefix", n)
 
 
+@pytest.fixture(scope="module")
+def rmods(flags):
+    return build(SRC_READS, flags)
+
+
+def test_prefix_reads(rmods, flags):
+    rng = np.random.default_rng(5)
+    for n in range(0, 10):
+        x = rng.uniform(0.5, 1000.0, n)
+        same_call(rmods, "newton", x, np.zeros(n))
+        same_call(rmods, "counted", x * 7, np.zeros(n), 5)
+        same_call(rmods, "sqrt_iter", x, np.zeros(n))
+        same_call(rmods, "in_place", x * 3)
+    x = rng.uniform(0.5, 1000.0, 23)
+    same_call(rmods, "newton", x[::-2], np.zeros(12)[::-1])
+    # ZeroDivisionError, ValueError (sqrt) in one lane after earlier suffixes
+    for bad in [0, 1, 2, 3, 5, 9]:
+        y = x[:11].copy()
+        y[bad] = 0.0
+        same_call(rmods, "newton", y, np.full(11, -1.0))
+        y[bad] = -4.0
+        same_call(rmods, "sqrt_iter", y, np.full(11, -1.0))
+
+
+def test_prefix_reads_of_stored_memory(rmods):
+    """The suffix stores where a later iteration's prefix reads: the lanes
+    must not run (the arrays overlap), or the reads would come too early."""
+    rng = np.random.default_rng(9)
+    a = rng.uniform(0.5, 1000.0, 13)
+    same_call(rmods, "newton", a[:-1], a[1:])    # out[i] is x[i + 1]
+    same_call(rmods, "newton", a[1:], a[:-1])    # out[i] is x[i - 1]
+    same_call(rmods, "newton", a, a)
+    same_call(rmods, "newton", a[:6], a[6:12])   # apart: lanes
+    b = rng.uniform(0.5, 50.0, (9, 3))
+    same_call(rmods, "rows", b, 2, 0, 9, b[:, 1])  # out is a column of p
+
+
+def test_prefix_read_indices(rmods, flags):
+    rng = np.random.default_rng(11)
+    p = rng.uniform(0.0, 3.0, (10, 3))
+    for lo, hi in [(0, 10), (0, 0), (1, 9), (-10, 0), (-10, 10), (-4, 3), (2, 7)]:
+        for j in [0, 9, -1, -10]:
+            same_call(rmods, "rows", p, j, lo, hi, np.zeros(10))
+    if flags:
+        return  # unchecked: an index outside the array is the program's error
+    # indices beyond the array, read by the original loop or not: the break
+    # in the suffix stops it before (p[:, 0] = -5 makes a < -1.0 at once)
+    q = p.copy()
+    q[6, :] = [-5.0, 0.0, 0.0]
+    for lo, hi in [(0, 12), (3, 40), (-14, 7), (-11, 20)]:
+        same_call(rmods, "rows", q, 1, lo, hi, np.zeros(10))
+        same_call(rmods, "rows", p, 1, lo, hi, np.zeros(10))
+    for j in [10, -11]:
+        same_call(rmods, "rows", p, j, 0, 10, np.zeros(10))
+
+
+GUARDED = '''
+import ctypes, mmap, sys
+import numpy as np
+sys.path.insert(0, {dir!r})
+import {mod} as m
+page = mmap.PAGESIZE
+buf = mmap.mmap(-1, 2 * page)
+base = ctypes.addressof(ctypes.c_char.from_buffer(buf))
+assert ctypes.CDLL(None).mprotect(ctypes.c_void_p(base + page), page, 0) == 0
+p = np.frombuffer(buf, np.float64, 30, page - 240).reshape(10, 3)
+p[:] = np.array({rows!r})
+print(m.rows(p, 1, {lo}, {hi}, np.zeros(10)))
+'''
+
+
+def test_no_read_past_the_array(rmods):
+    """The lanes never read an element the original loop leaves unread: p
+    ends at a page that faults when touched, and the loop breaks at row 9,
+    the last, before it would index past the array (in the same four
+    iterations as rows 10 and up)."""
+    compiled, python = rmods
+    q = np.random.default_rng(3).uniform(0.0, 3.0, (10, 3))
+    q[9, :] = [-5.0, 0.0, 0.0]
+    for lo, hi in [(0, 12), (7, 40), (1, 13), (5, 9)]:
+        code = GUARDED.format(dir=os.path.dirname(compiled.__file__), mod=compiled.__name__,
+                              rows=q.tolist(), lo=lo, hi=hi)
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, f"rows(p, 1, {lo}, {hi}) with p before a guard page: {r.stderr[-300:]}"
+        assert int(r.stdout) == python.rows(q.copy(), 1, lo, hi, np.zeros(10))
+
+
+def test_shared_counter_overflow(rmods, flags):
+    x = np.array([3.0, 5.0, 9.0, 17.0, 33.0, 65.0, 2.0, 0.5, 7.0])
+    for n in [0, 3, 4, 9]:
+        same_call(rmods, "counted", x[:n], np.zeros(n), 2**62)
+    if flags:
+        return  # unchecked: wrapping
+    # 2 steps of 2 for x[0] = 3.0, 3 for 5.0, 4 for 9.0: from 2**63 - 12 the
+    # third element's counting overflows; the first two suffixes have run
+    for n in [3, 4, 8, 9]:
+        out = np.full(n, -1.0)
+        compiled, _ = rmods
+        with pytest.raises(OverflowError) as e:
+            compiled.counted(x[:n], out, 2**63 - 12)
+        assert str(e.value) == OVERFLOW
+        assert list(out[:2]) == [0.75, 0.625] and (out[2:] == -1.0).all()
+
+
 def test_which_loops_run_in_lanes(tmp_path, flags):
     """Structure, not speed: the block names of the lanes (lanes.round)
     appear in the loops that qualify, and not in the loops that read a value
@@ -294,3 +468,7 @@ def test_which_loops_run_in_lanes(tmp_path, flags):
     ir = module_ir(tmp_path, SRC, ",".join(names), flags)
     taken = {f for f in names if "lanes.round" in function_ir(ir, f + "_impl")}
     assert taken == {"mandel", "ranged", "lane_flow", "param_and_bool"}
+    names = ["newton", "counted", "rows", "sqrt_iter", "in_place"]
+    ir = module_ir(tmp_path, SRC_READS, ",".join(names), flags)
+    taken = {f for f in names if "lanes.round" in function_ir(ir, f + "_impl")}
+    assert taken == {"newton", "counted", "rows", "sqrt_iter"}  # in_place stores to x
