@@ -184,10 +184,10 @@ bool has_float_accumulation(const NodeList *body);
 int loop_assigned_vars(Fn *F, Node *forn, Symbol ***out);
 bool loop_prepass_ok(Fn *F, Node *forn);
 
-/* lower_lanes.c: iterations of a range loop whose body is a prefix, a
- * while loop of scalar steps and a suffix, run side by side (see there) */
+/* lower_lanes.c: iterations of a range loop whose body is a prefix, an
+ * inner loop of scalar steps and a suffix, run side by side (see there) */
 typedef struct LanePlan {
-  Node *w;          /* the while loop */
+  Node *w;          /* the inner loop: `while` or `for k in range([a,] b)` */
   int wi;           /* its index in the body */
   /* each lane's own variables: the loop variable and the prefix's [0, ncopy),
    * the while body's temporaries [ncopy, nlocal), counters [nlocal, nvars) */
@@ -196,8 +196,10 @@ typedef struct LanePlan {
   Node **count_stmt; /* per counter: its one `c += k` statement */
   Node **reads;     /* the prefix's subscripts */
   int nreads;
-  Node **stored;    /* the arrays the suffix stores into (names) */
+  Node **stored;    /* the suffix's stores (subscripts) */
   int nstored;
+  Node **same;      /* arrays both read and stored, by the loop variable alone (names) */
+  int nsame;
 } LanePlan;
 bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp);
 LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef start,

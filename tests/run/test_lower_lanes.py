@@ -263,6 +263,45 @@ def sqrt_iter(x: f64[:], out: f64[:]) -> int:
     return steps
 
 @native
+def logistic(r: f64[:], x: f64[:], iters: int, lo: int, hi: int) -> float:
+    ri = -1.0
+    for i in range(lo, hi):
+        ri = r[i]
+        xi = x[i]
+        for k in range(iters):
+            xi = ri * xi * (1.0 - xi)
+        x[i] = xi
+    return ri
+
+@native
+def varied_inner(x: f64[:], out: f64[:]) -> int:
+    total = 0
+    for i in range(x.shape[0]):
+        v = x[i]
+        m = i % 5
+        for k in range(m - 1, 2 * m):
+            if v > 50.0:
+                break
+            v = v * 1.5 + k
+            total += 1
+            if k == 3:
+                continue
+            v = v - 0.25
+            k = k * 100   # does not change the next k
+        out[i] = v
+    return total
+
+@native
+def inner_var_after(x: f64[:]) -> int:
+    k = -1
+    for i in range(x.shape[0]):
+        v = x[i]
+        for k in range(i % 3):
+            v = v * 0.5
+        x[i] = v
+    return k
+
+@native
 def in_place(x: f64[:]) -> float:
     t = 0.0
     for i in range(x.shape[0]):
@@ -440,6 +479,32 @@ def test_no_read_past_the_array(rmods):
         assert int(r.stdout) == python.rows(q.copy(), 1, lo, hi, np.zeros(10))
 
 
+def test_inner_for_loops(rmods, flags):
+    rng = np.random.default_rng(17)
+    for n in range(0, 10):
+        r = rng.uniform(3.5, 3.99, n)
+        x = rng.uniform(0.1, 0.9, n)
+        for iters in [0, 1, 7]:
+            same_call(rmods, "logistic", r, x, iters, 0, n)
+        same_call(rmods, "varied_inner", x * 9, np.zeros(n))
+        same_call(rmods, "inner_var_after", x)
+    r = rng.uniform(3.5, 3.99, 9)
+    x = rng.uniform(0.1, 0.9, 9)
+    # negative indices name the elements the positive ones do: each element
+    # is iterated twice, the second time from the first one's result
+    for lo, hi in [(-9, 9), (-9, 0), (-4, 5), (2, 9), (5, 3)]:
+        same_call(rmods, "logistic", r, x, 5, lo, hi)
+    for lo, hi in [(-3, 3), (-2, 2), (-3, 1)]:  # x[-3] and x[0] in the same four
+        same_call(rmods, "logistic", r[:3], x[:3], 5, lo, hi)
+    same_call(rmods, "logistic", x, x, 5, 0, 9)          # r is x
+    same_call(rmods, "logistic", x[1:], x[:-1], 5, 0, 8)  # r[i] is x[i + 1]
+    same_call(rmods, "logistic", x[:-1], x[1:], 5, 0, 8)  # r[i] is x[i - 1]
+    same_call(rmods, "logistic", r[::2], x[::-2], 5, 0, 5)
+    # one element for every i (stride 0): each iteration starts from the last
+    z = np.lib.stride_tricks.as_strided(x.copy(), (8,), (0,))
+    same_call(rmods, "logistic", r, z, 3, 0, 8)
+
+
 def test_shared_counter_overflow(rmods, flags):
     x = np.array([3.0, 5.0, 9.0, 17.0, 33.0, 65.0, 2.0, 0.5, 7.0])
     for n in [0, 3, 4, 9]:
@@ -468,7 +533,9 @@ def test_which_loops_run_in_lanes(tmp_path, flags):
     ir = module_ir(tmp_path, SRC, ",".join(names), flags)
     taken = {f for f in names if "lanes.round" in function_ir(ir, f + "_impl")}
     assert taken == {"mandel", "ranged", "lane_flow", "param_and_bool"}
-    names = ["newton", "counted", "rows", "sqrt_iter", "in_place"]
+    names = ["newton", "counted", "rows", "sqrt_iter", "in_place", "logistic", "varied_inner",
+             "inner_var_after"]
     ir = module_ir(tmp_path, SRC_READS, ",".join(names), flags)
     taken = {f for f in names if "lanes.round" in function_ir(ir, f + "_impl")}
-    assert taken == {"newton", "counted", "rows", "sqrt_iter"}  # in_place stores to x
+    # in_place stores to x[i + 1]; inner_var_after uses k after the loop
+    assert taken == {"newton", "counted", "rows", "sqrt_iter", "logistic", "varied_inner"}
