@@ -134,6 +134,15 @@ class BinOp(Expr):
         return self.prec
 
 
+def _is_2_63(e):
+    """A literal expression whose value is exactly 2**63."""
+    lit = lambda x, v: isinstance(x, Const) and x.text.replace("_", "") == v
+    if lit(e, "9223372036854775808"):
+        return True
+    return isinstance(e, BinOp) and ((e.op == "**" and lit(e.l, "2") and lit(e.r, "63")) or
+                                     (e.op == "<<" and lit(e.l, "1") and lit(e.r, "63")))
+
+
 class Unary(Expr):
     kids = ("e",)
 
@@ -144,6 +153,10 @@ class Unary(Expr):
     def render(self, mode):
         sep = " " if self.op == "not" else ""
         text = f"{self.op}{sep}{wrap(self.e.render(mode), self.e.prec, self.prec)}"
+        if mode == "ref" and self.op == "-" and _is_2_63(self.e):
+            # -2**63 (or -(1 << 63)) is how Python spells INT64_MIN: pyjitc
+            # takes it as that constant (check_annot.c, is_int_2_63), CPython's value
+            return "(-9223372036854775808)"
         if mode == "ref" and self.op == "-" and self.ty == "int":
             return f"_ck({text})"
         return text
