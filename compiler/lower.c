@@ -566,19 +566,24 @@ static void lower_while_copy(Fn *F, Node *n) {
   lower_else_and_end(F, &n->list2, else_bb, end_bb);
 }
 
-/* Unit-stride versioning of innermost while loops.  A while loop's indices
- * are data-dependent (quicksort's `while a[i] < pivot: i += 1`), so every
+/* Unit-stride versioning of while loops.  A while loop's indices are
+ * data-dependent (quicksort's `while a[i] < pivot: i += 1`), so every
  * access multiplies the index by the array's element stride, which is only
- * a known 1 for `T[::1]` parameters.  When the loop has no nested loop and
- * subscripts array parameters of unknown stride, the loop is lowered twice:
- * a copy in which their last-axis strides are the constant 1, run when they
- * all are 1 at run time (every C-contiguous array), and the ordinary copy.
- * The two copies do the same thing (the same stride value), so nothing but
- * the address arithmetic changes. */
+ * a known 1 for `T[::1]` parameters.  When the loop has no nested for loop
+ * and subscripts array parameters of unknown stride, the loop is lowered
+ * twice: a copy in which their last-axis strides are the constant 1, run
+ * when they all are 1 at run time (every C-contiguous array), and the
+ * ordinary copy.  The two copies do the same thing (the same stride
+ * value), so nothing but the address arithmetic changes.  Nested while
+ * loops go into both copies (the inner ones are not versioned again):
+ * quicksort's partition loop, with its swap and scans, was 6% faster with
+ * the outer `while lo < hi` versioned than with each scan versioned alone.
+ * A nested for loop has its own versioning (lower_loop.c, lower_layout.c),
+ * which a copy of the while loop around it would double. */
 static void strided_uses(Fn *F, Node *n, bool *use, bool *nested) {
   if (!n)
     return;
-  if (n->kind == ND_FOR || n->kind == ND_WHILE)
+  if (n->kind == ND_FOR)
     *nested = true;
   if (n->kind == ND_SUBSCRIPT && n->a && n->a->kind == ND_NAME && n->a->sym &&
       n->a->sym->kind == SYM_PARAM && n->a->sym->ty && n->a->sym->ty->kind == TY_ARRAY &&
@@ -595,7 +600,7 @@ static void strided_uses(Fn *F, Node *n, bool *use, bool *nested) {
 
 /* i1: every array parameter the loop subscripts with an unknown stride has
  * a unit last-axis stride (use[k] marks them); NULL if there is none or the
- * loop nests another loop. */
+ * loop nests a for loop. */
 static LLVMValueRef unit_stride_test(Fn *F, Node *n, bool *use) {
   bool nested = false;
   strided_uses(F, n->a, use, &nested);

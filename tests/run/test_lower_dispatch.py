@@ -94,6 +94,33 @@ def gather_while(idx: i64[:], vals: f64[:], stop: int) -> float:
     return s
 
 @native
+def partition_sort(a: i64[:], lo: int, hi: int) -> int:
+    # quicksort's partition loops without the recursion: the outer while
+    # loop is versioned on a's stride with the scans and the swap inside
+    swaps = 0
+    while lo < hi:
+        pivot = a[(lo + hi) // 2]
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] < pivot:
+                i += 1
+            while a[j] > pivot:
+                j -= 1
+            if i <= j:
+                t = a[i]
+                a[i] = a[j]
+                a[j] = t
+                i += 1
+                j -= 1
+                swaps += 1
+        if j - lo < hi - i:
+            lo = i
+        else:
+            hi = j
+    return swaps
+
+@native
 def scale_rows(a: f64[:, :], f: f64[:], lo: int, hi: int) -> None:
     for i in range(a.shape[0]):
         for j in range(lo, hi):
@@ -266,6 +293,18 @@ def test_gather_while(mods):
         same_call(m, "gather_while", idx, vals, -1)
         same_call(m, "gather_while", idx, vals[::1][:40:1], -1)
         same_call(m, "gather_while", idx, rnd(80, seed=5)[::2], -1)
+
+
+def test_nested_while_layouts(mods):
+    m, flags = mods
+    for n in [0, 1, 2, 7, 40]:
+        for a in views_1d(n, seed=6, dtype=np.int64):
+            for lo, hi in [(0, n - 1), (1, n - 2), (-n, -1)]:
+                same_call(m, "partition_sort", a, lo, hi)
+    if not flags:
+        for a in views_1d(12, seed=8, dtype=np.int64):
+            same_call(m, "partition_sort", a, 0, 12)      # a[12]: IndexError in either copy
+            same_call(m, "partition_sort", a, -13, 3)
 
 
 def test_scale_rows(mods):
