@@ -31,6 +31,14 @@ tolerance (newton_cbrt), a doubly recursive function over two ints called
 in a loop (partition_counts) and a saturating u8 blend clamped with
 min/max (blend_sat_u8).
 
+A fourth round (julia_set on) adds: an escape-time loop whose `while` tests
+the count and the modulus joined by `and` (julia_set), bisection with a
+float-only body whose trip count depends on the element (bisect_roots), a
+fixed-count inner loop of RK4 stages on float locals (rk4_decay), bubble
+sort driven by a `swapped` flag (bubble_sort_rows), a running window sum
+that adds the entering and subtracts the leaving element (moving_average)
+and Kadane's maximum subarray with max() on ints (max_subarray).
+
 Same rules as kernels.py: typed loops, scalar locals, math.*, every array
 passed in by the caller, no allocation; every `//` and `%` has non-negative
 operands except life_step's `(i - 1) % h`, where Python's floor modulo does
@@ -591,3 +599,111 @@ def blend_sat_u8(a: u8[:, :], b: u8[:, :], ga: int, gb: int, bias: int,
         for j in range(a.shape[1]):
             v = (ga * int(a[i, j]) + gb * int(b[i, j])) // 256 + bias
             out[i, j] = min(max(v, 0), 255)
+
+
+def julia_set(cr: float, ci: float, maxiter: int, out: i32[:, :]) -> int:
+    # escape-time counts of z <- z^2 + c (c = cr + ci j fixed) from every pixel
+    # of [-1.5, 1.5] x [-1, 1]; returns the total number of iterations
+    h = out.shape[0]
+    w = out.shape[1]
+    total = 0
+    for i in range(h):
+        y = -1.0 + 2.0 * i / h
+        for j in range(w):
+            zr = -1.5 + 3.0 * j / w
+            zi = y
+            n = 0
+            while n < maxiter and zr * zr + zi * zi <= 4.0:
+                t = zr * zr - zi * zi + cr
+                zi = 2.0 * zr * zi + ci
+                zr = t
+                n += 1
+            out[i, j] = n
+            total += n
+    return total
+
+
+def bisect_roots(c: f64[:], tol: float, out: f64[:]) -> int:
+    # the real root of x^3 + x = c[i] (c[i] >= 0) by bisection of [0, c[i] + 1]
+    # down to a width of tol; returns the total number of halvings
+    total = 0
+    for i in range(c.shape[0]):
+        ci = c[i]
+        lo = 0.0
+        hi = ci + 1.0
+        while hi - lo > tol:
+            mid = 0.5 * (lo + hi)
+            if mid * mid * mid + mid - ci > 0.0:
+                hi = mid
+            else:
+                lo = mid
+            total += 1
+        out[i] = 0.5 * (lo + hi)
+    return total
+
+
+def rk4_decay(y0: f64[:], k: f64[:], dt: float, nsteps: int, out: f64[:]) -> None:
+    # integrates dy/dt = -k y + f(t), f(t) = 0.5 + t (0.1 - 0.01 t), from y0 at
+    # t = 0 with nsteps classical Runge-Kutta steps, one particle per element
+    for i in range(y0.shape[0]):
+        y = y0[i]
+        ki = k[i]
+        for s in range(nsteps):
+            t = s * dt
+            th = t + 0.5 * dt
+            t1 = t + dt
+            f0 = 0.5 + t * (0.1 - 0.01 * t)
+            fh = 0.5 + th * (0.1 - 0.01 * th)
+            f1 = 0.5 + t1 * (0.1 - 0.01 * t1)
+            k1 = -ki * y + f0
+            k2 = -ki * (y + 0.5 * dt * k1) + fh
+            k3 = -ki * (y + 0.5 * dt * k2) + fh
+            k4 = -ki * (y + dt * k3) + f1
+            y += dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        out[i] = y
+
+
+def bubble_sort_rows(a: i64[:, :]) -> int:
+    # sorts each (short) row in place by bubble sort, stopping after the
+    # first pass without a swap; returns the total number of passes
+    m = a.shape[1]
+    passes = 0
+    for r in range(a.shape[0]):
+        end = m - 1
+        swapped = True
+        while swapped:
+            swapped = False
+            for j in range(end):
+                if a[r, j] > a[r, j + 1]:
+                    t = a[r, j]
+                    a[r, j] = a[r, j + 1]
+                    a[r, j + 1] = t
+                    swapped = True
+            end -= 1
+            passes += 1
+    return passes
+
+
+def moving_average(x: f64[:], w: int, out: f64[:]) -> None:
+    # centred moving average over w (odd) points by a running sum: out[i] =
+    # mean of x[i - w//2 .. i + w//2]; the first and last w//2 of out are left alone
+    n = x.shape[0]
+    h = w // 2
+    s = 0.0
+    for i in range(w):
+        s += x[i]
+    out[h] = s / w
+    for i in range(h + 1, n - h):
+        s += x[i + h] - x[i - h - 1]
+        out[i] = s / w
+
+
+def max_subarray(a: i64[:]) -> int:
+    # the largest sum of a non-empty run of consecutive elements (Kadane)
+    best = a[0]
+    cur = a[0]
+    for i in range(1, a.shape[0]):
+        v = a[i]
+        cur = max(v, cur + v)
+        best = max(best, cur)
+    return best

@@ -367,6 +367,12 @@ PYTHRAN_EXPORTS_EXTRA = {
     "newton_cbrt": "float64[:], float64[:]",
     "partition_counts": "int64[:]",
     "blend_sat_u8": "uint8[:,:], uint8[:,:], int, int, int, uint8[:,:]",
+    "julia_set": "float, float, int, int32[:,:]",
+    "bisect_roots": "float64[:], float, float64[:]",
+    "rk4_decay": "float64[:], float64[:], float, int, float64[:]",
+    "bubble_sort_rows": "int64[:,:]",
+    "moving_average": "float64[:], int, float64[:]",
+    "max_subarray": "int64[:]",
 }
 
 
@@ -487,6 +493,12 @@ C_CALLS_EXTRA = {
     "newton_cbrt": ("i", "p0 r0 p1"),
     "partition_counts": ("i", "p0 r0"),
     "blend_sat_u8": (None, "p0 r0 c0 p1 i2 i3 i4 p5"),
+    "julia_set": ("i", "d0 d1 i2 p3 r3 c3"),
+    "bisect_roots": ("i", "p0 r0 d1 p2"),
+    "rk4_decay": (None, "p0 r0 p1 d2 i3 p4"),
+    "bubble_sort_rows": ("i", "p0 r0 c0"),
+    "moving_average": (None, "p0 r0 i1 p2"),
+    "max_subarray": ("i", "p0 r0"),
 }
 
 

@@ -64,16 +64,19 @@ class Ctx:
             return None
         tool = os.path.join(self.build_dir, "tool")
         os.makedirs(tool, exist_ok=True)
-        for f in (src, rt):
-            dst = os.path.join(tool, os.path.basename(f))
-            tmp = dst + ".tmp"
-            for _ in range(20):        # ETXTBSY/partial file while someone links
-                try:
-                    shutil.copy2(f, tmp)
-                    os.replace(tmp, dst)
-                    break
-                except OSError:
-                    time.sleep(0.5)
+        for _ in range(20):        # ETXTBSY/partial file while someone links
+            try:
+                for f in (src, rt):
+                    dst = os.path.join(tool, os.path.basename(f))
+                    shutil.copy2(f, dst + ".tmp")
+                    os.replace(dst + ".tmp", dst)
+                # a copy taken mid-link can be empty or cut short without an
+                # OSError: the copied compiler must run
+                exe = os.path.join(tool, os.path.basename(src))
+                subprocess.run([exe, "--version"], check=True, capture_output=True, timeout=30)
+                return exe
+            except (OSError, subprocess.SubprocessError):
+                time.sleep(0.5)
         return os.path.join(tool, os.path.basename(src))
 
 

@@ -524,3 +524,106 @@ void blend_sat_u8(const uint8_t *a, i64 h, i64 w, const uint8_t *b, i64 ga, i64 
         out[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
     }
 }
+
+i64 julia_set(double cr, double ci, i64 maxiter, int32_t *out, i64 h, i64 w) {
+    i64 total = 0;
+    for (i64 i = 0; i < h; i++) {
+        double y = -1.0 + 2.0 * (double)i / (double)h;
+        for (i64 j = 0; j < w; j++) {
+            double zr = -1.5 + 3.0 * (double)j / (double)w;
+            double zi = y;
+            i64 n = 0;
+            while (n < maxiter && zr * zr + zi * zi <= 4.0) {
+                double t = zr * zr - zi * zi + cr;
+                zi = 2.0 * zr * zi + ci;
+                zr = t;
+                n++;
+            }
+            out[i * w + j] = (int32_t)n;
+            total += n;
+        }
+    }
+    return total;
+}
+
+i64 bisect_roots(const double *c, i64 n, double tol, double *out) {
+    i64 total = 0;
+    for (i64 i = 0; i < n; i++) {
+        double ci = c[i], lo = 0.0, hi = ci + 1.0;
+        while (hi - lo > tol) {
+            double mid = 0.5 * (lo + hi);
+            if (mid * mid * mid + mid - ci > 0.0)
+                hi = mid;
+            else
+                lo = mid;
+            total++;
+        }
+        out[i] = 0.5 * (lo + hi);
+    }
+    return total;
+}
+
+void rk4_decay(const double *y0, i64 n, const double *k, double dt, i64 nsteps, double *out) {
+    for (i64 i = 0; i < n; i++) {
+        double y = y0[i], ki = k[i];
+        for (i64 s = 0; s < nsteps; s++) {
+            double t = (double)s * dt;
+            double th = t + 0.5 * dt;
+            double t1 = t + dt;
+            double f0 = 0.5 + t * (0.1 - 0.01 * t);
+            double fh = 0.5 + th * (0.1 - 0.01 * th);
+            double f1 = 0.5 + t1 * (0.1 - 0.01 * t1);
+            double k1 = -ki * y + f0;
+            double k2 = -ki * (y + 0.5 * dt * k1) + fh;
+            double k3 = -ki * (y + 0.5 * dt * k2) + fh;
+            double k4 = -ki * (y + dt * k3) + f1;
+            y += dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
+        }
+        out[i] = y;
+    }
+}
+
+i64 bubble_sort_rows(int64_t *a, i64 rows, i64 m) {
+    i64 passes = 0;
+    for (i64 r = 0; r < rows; r++) {
+        int64_t *row = a + r * m;
+        i64 end = m - 1;
+        int swapped = 1;
+        while (swapped) {
+            swapped = 0;
+            for (i64 j = 0; j < end; j++) {
+                if (row[j] > row[j + 1]) {
+                    int64_t t = row[j];
+                    row[j] = row[j + 1];
+                    row[j + 1] = t;
+                    swapped = 1;
+                }
+            }
+            end--;
+            passes++;
+        }
+    }
+    return passes;
+}
+
+void moving_average(const double *x, i64 n, i64 w, double *out) {
+    i64 h = w / 2;
+    double s = 0.0;
+    for (i64 i = 0; i < w; i++)
+        s += x[i];
+    out[h] = s / (double)w;
+    for (i64 i = h + 1; i < n - h; i++) {
+        s += x[i + h] - x[i - h - 1];
+        out[i] = s / (double)w;
+    }
+}
+
+i64 max_subarray(const int64_t *a, i64 n) {
+    i64 best = a[0], cur = a[0];
+    for (i64 i = 1; i < n; i++) {
+        i64 v = a[i];
+        cur = v > cur + v ? v : cur + v;
+        best = best > cur ? best : cur;
+    }
+    return best;
+}

@@ -533,3 +533,106 @@ def blend_sat_u8(uint8_t[:, ::1] a, uint8_t[:, ::1] b, i64 ga, i64 gb, i64 bias,
         for j in range(a.shape[1]):
             v = (ga * a[i, j] + gb * b[i, j]) // 256 + bias
             out[i, j] = <uint8_t>min(max(v, 0), 255)
+
+
+def julia_set(double cr, double ci, i64 maxiter, int32_t[:, ::1] out):
+    cdef Py_ssize_t h = out.shape[0], w = out.shape[1], i, j
+    cdef i64 total = 0, n
+    cdef double y, zr, zi, t
+    for i in range(h):
+        y = -1.0 + 2.0 * i / h
+        for j in range(w):
+            zr = -1.5 + 3.0 * j / w
+            zi = y
+            n = 0
+            while n < maxiter and zr * zr + zi * zi <= 4.0:
+                t = zr * zr - zi * zi + cr
+                zi = 2.0 * zr * zi + ci
+                zr = t
+                n += 1
+            out[i, j] = <int32_t>n
+            total += n
+    return total
+
+
+def bisect_roots(double[::1] c, double tol, double[::1] out):
+    cdef Py_ssize_t i
+    cdef i64 total = 0
+    cdef double ci, lo, hi, mid
+    for i in range(c.shape[0]):
+        ci = c[i]
+        lo = 0.0
+        hi = ci + 1.0
+        while hi - lo > tol:
+            mid = 0.5 * (lo + hi)
+            if mid * mid * mid + mid - ci > 0.0:
+                hi = mid
+            else:
+                lo = mid
+            total += 1
+        out[i] = 0.5 * (lo + hi)
+    return total
+
+
+def rk4_decay(double[::1] y0, double[::1] k, double dt, i64 nsteps, double[::1] out):
+    cdef Py_ssize_t i
+    cdef i64 s
+    cdef double y, ki, t, th, t1, f0, fh, f1, k1, k2, k3, k4
+    for i in range(y0.shape[0]):
+        y = y0[i]
+        ki = k[i]
+        for s in range(nsteps):
+            t = s * dt
+            th = t + 0.5 * dt
+            t1 = t + dt
+            f0 = 0.5 + t * (0.1 - 0.01 * t)
+            fh = 0.5 + th * (0.1 - 0.01 * th)
+            f1 = 0.5 + t1 * (0.1 - 0.01 * t1)
+            k1 = -ki * y + f0
+            k2 = -ki * (y + 0.5 * dt * k1) + fh
+            k3 = -ki * (y + 0.5 * dt * k2) + fh
+            k4 = -ki * (y + dt * k3) + f1
+            y += dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        out[i] = y
+
+
+def bubble_sort_rows(int64_t[:, ::1] a):
+    cdef Py_ssize_t m = a.shape[1], r, j, end
+    cdef i64 passes = 0
+    cdef int64_t t
+    cdef bint swapped
+    for r in range(a.shape[0]):
+        end = m - 1
+        swapped = True
+        while swapped:
+            swapped = False
+            for j in range(end):
+                if a[r, j] > a[r, j + 1]:
+                    t = a[r, j]
+                    a[r, j] = a[r, j + 1]
+                    a[r, j + 1] = t
+                    swapped = True
+            end -= 1
+            passes += 1
+    return passes
+
+
+def moving_average(double[::1] x, i64 w, double[::1] out):
+    cdef Py_ssize_t n = x.shape[0], h = w // 2, i
+    cdef double s = 0.0
+    for i in range(w):
+        s += x[i]
+    out[h] = s / w
+    for i in range(h + 1, n - h):
+        s += x[i + h] - x[i - h - 1]
+        out[i] = s / w
+
+
+def max_subarray(int64_t[::1] a):
+    cdef Py_ssize_t i
+    cdef i64 best = a[0], cur = a[0], v
+    for i in range(1, a.shape[0]):
+        v = a[i]
+        cur = max(v, cur + v)
+        best = max(best, cur)
+    return best
