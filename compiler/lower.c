@@ -466,17 +466,20 @@ static Type *aug_type(Fn *F, Op op, const Type *lt, const Type *rt) {
 
 static void lower_augassign(Fn *F, Node *n) {
   Node *t = n->a;
-  if (loop_proven(F, n)) { /* a versioned loop's guard proved no overflow */
+  if (loop_proven(F, n) || bounded_inc(F, n)) { /* a versioned loop's guard or a while
+                                                   * loop's condition proved no overflow */
     bool oc = F->overflowcheck, nsw = F->nsw;
     F->overflowcheck = false;
     F->nsw = true;
     Node *const *sp = F->proven;
     F->proven = NULL; /* once */
-    int sn = F->nproven;
+    int sn = F->nproven, bn = F->nbounded;
     F->nproven = 0;
+    F->nbounded = 0;
     lower_augassign(F, n);
     F->proven = sp;
     F->nproven = sn;
+    F->nbounded = bn;
     F->overflowcheck = oc;
     F->nsw = nsw;
     return;
@@ -559,7 +562,12 @@ static void lower_while_copy(Fn *F, Node *n) {
   LLVMValueRef c = lower_cond(F, n->a);
   LLVMBuildCondBr(F->b, c, body_bb, else_bb);
   fn_position(F, body_bb);
+  Node *const *bounded = F->bounded;
+  int nbounded = F->nbounded;
+  F->nbounded = while_bounded_incs(F, n, &F->bounded);
   lower_loop_body(F, &n->list, end_bb, latch_bb);
+  F->bounded = bounded;
+  F->nbounded = nbounded;
   F->line = line;
   fn_position(F, latch_bb);
   mark_runtime_unroll_off(F, LLVMBuildBr(F->b, cond_bb));

@@ -110,6 +110,8 @@ typedef struct Fn {
   bool drop_stores;             /* the check prepass: array stores are left out */
   LLVMValueRef defer_slot;      /* lower_defer.c: an i1 alloca every check ORs its failure
                                  * into (fn_guard), instead of branching to a raise */
+  Node *const *bounded;         /* lower_whilebound.c: the `v += 1` statements of the while */
+  int nbounded;                 /* body being lowered that cannot overflow */
   bool lanes_scan;              /* lower_lanes.c is asking lower_defer.c: subscripts (it
                                  * checks them itself) and math.fabs / sqrt are allowed */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
@@ -183,6 +185,11 @@ bool has_float_accumulation(const NodeList *body);
 /* the local variables the body assigns, for saving and restoring */
 int loop_assigned_vars(Fn *F, Node *forn, Symbol ***out);
 bool loop_prepass_ok(Fn *F, Node *forn);
+
+/* lower_whilebound.c: a while loop's `v += 1` statements its `v < e`
+ * condition keeps from overflowing; whether s is one of F->bounded */
+int while_bounded_incs(Fn *F, const Node *w, Node *const **out);
+bool bounded_inc(const Fn *F, const Node *s);
 
 /* lower_lanes.c: iterations of a range loop whose body is a prefix, an
  * inner loop of scalar steps and a suffix, run side by side (see there) */

@@ -554,7 +554,12 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
       LLVMBuildCondBr(B, lower_cond(F, lp->w->a), go_bb, off_bb);
       fn_position(F, go_bb);
     }
+    Node *const *bounded = F->bounded;
+    int nbounded = F->nbounded;
+    F->nbounded = range ? 0 : while_bounded_incs(F, lp->w, &F->bounded);
     lower_loop_body(F, &lp->w->list, off_bb, next_bb);
+    F->bounded = bounded;
+    F->nbounded = nbounded;
     swap_lane(F, lp, slots[l]);
     fn_position(F, off_bb);
     LLVMBuildStore(B, fn_bool(F, false), act[l]);
