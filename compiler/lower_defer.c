@@ -52,6 +52,9 @@ static bool ok_expr(Fn *F, const Node *n) {
   switch (n->kind) {
   case ND_INT: case ND_FLOAT: case ND_BOOL:
     return true;
+  case ND_ATTR: /* math.pi and the like (lanes only, for now) */
+    return F->lanes_scan && n->builtin && n->builtin != BI_A_SHAPE && n->builtin != BI_A_NDIM &&
+           n->builtin != BI_A_SIZE && type_is_scalar(n->ty);
   case ND_NAME:
     return !n->builtin && n->sym && (n->sym->kind != SYM_CONST || n->sym->value) &&
            type_is_scalar(n->ty);

@@ -113,7 +113,7 @@ typedef struct Fn {
   Node *const *bounded;         /* lower_whilebound.c: the `v += 1` statements of the while */
   int nbounded;                 /* body being lowered that cannot overflow */
   bool lanes_scan;              /* lower_lanes.c is asking lower_defer.c: subscripts (it
-                                 * checks them itself) and math.fabs / sqrt are allowed */
+                                 * checks them itself), math.fabs / sqrt and math.pi etc. */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
                                  * instead of branching to a raise */
 } Fn;

@@ -94,7 +94,7 @@ def lane_overflow(n: int, start: int, out: i64[:]) -> int:
 def lane_int(n: int, bad: int) -> int:
     s = 0
     for i in range(n):
-        y = float(i) if i != bad else math.nan
+        y = float(i) * math.pi / math.pi if i != bad else math.nan
         k = 0
         while k < 6:
             y = y * 1.25
@@ -168,6 +168,28 @@ def param_and_bool(n: int, x: float) -> float:
             done = x > 2.0 or steps >= 30
         s = s * 0.9 + x + steps
     return s + x
+
+@native
+def rec_escape(depth: int, w: int, z: float) -> float:
+    # lanes inside a recursive function (its _rec and replayed _pure copies)
+    if depth == 0:
+        return 0.0
+    acc = 0.0
+    for px in range(w):
+        cr = -2.0 + 3.0 * px / w + 1.0 / (depth - z)
+        zr = 0.0
+        zi = 0.0
+        n = 0
+        while n < 40:
+            zr2 = zr * zr
+            zi2 = zi * zi
+            if zr2 + zi2 > 4.0:
+                break
+            zi = 2.0 * zr * zi + 0.2
+            zr = zr2 - zi2 + cr
+            n += 1
+        acc = acc * 0.5 + n
+    return acc + rec_escape(depth - 1, w, z)
 
 @native
 def carried(n: int) -> float:
@@ -384,6 +406,13 @@ def test_break_continue_return(mods):
             same_call(mods, "early_return", n, lim)
 
 
+def test_recursive_function(mods):
+    for depth in [0, 1, 3, 6]:
+        for w in [1, 5, 8]:
+            for z in [0.5, 2.0, 4.0]:   # 1.0 / (depth - z): ZeroDivisionError at depth z
+                same_call(mods, "rec_escape", depth, w, z)
+
+
 def test_params_bools_and_rejected_loops(mods):
     for n in range(0, 10):
         same_call(mods, "param_and_bool", n, 3.5)
@@ -528,11 +557,12 @@ def test_which_loops_run_in_lanes(tmp_path, flags):
     a later iteration's suffix sets (carried), keep a while-loop variable
     used after the loop (temp_after), or assign a variable under an `if`
     in the prefix (cond_prefix)."""
-    names = ["mandel", "ranged", "lane_flow", "param_and_bool", "carried", "temp_after",
-             "cond_prefix"]
+    names = ["mandel", "ranged", "lane_flow", "param_and_bool", "lane_int", "carried",
+             "temp_after", "cond_prefix"]
     ir = module_ir(tmp_path, SRC, ",".join(names), flags)
     taken = {f for f in names if "lanes.round" in function_ir(ir, f + "_impl")}
-    assert taken == {"mandel", "ranged", "lane_flow", "param_and_bool"}
+    assert taken == {"mandel", "ranged", "lane_flow", "param_and_bool", "lane_int"}
+    assert "lanes.round" in function_ir(ir, "rec_escape_rec")  # a recursive function's copy
     names = ["newton", "counted", "rows", "sqrt_iter", "in_place", "logistic", "varied_inner",
              "inner_var_after"]
     ir = module_ir(tmp_path, SRC_READS, ",".join(names), flags)
