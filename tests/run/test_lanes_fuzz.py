@@ -103,6 +103,10 @@ def test_random_program(mods, k):
             for lim in [0, 3, 9]:
                 same_call(mods, name, x, np.zeros(n), p, 0, n, lim)
         same_call(mods, name, x, np.zeros(n), 0.25, 1, n - 1, 4)
+        same_call(mods, name, x, x, 0.25, 0, n, 3)  # out is x: the lanes must not run
+        if n > 1:
+            same_call(mods, name, x[1:], x[:-1], 0.25, 0, n - 1, 3)  # out[i] is x[i - 1]: read
+            # by the next iteration of a loop that counts down
 
 
 def test_programs_run_in_lanes(tmp_path, flags):
