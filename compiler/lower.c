@@ -361,6 +361,9 @@ void lower_declare_impls(Lower *L) {
     LLVMValueRef fn = LLVMAddFunction(L->mod, name, ty);
     LLVMSetVisibility(fn, LLVMHiddenVisibility);
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
+    if (f->func && has_stencil_loop(&f->func->list2)) /* lower_layout.c, "stencils" */
+      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                              LLVMCreateStringAttribute(L->ctx, "prefer-vector-width", 19, "256", 3));
     mark_array_params(L, fn, f);
     if (has_out) {
       LLVMAddAttributeAtIndex(fn, np, enum_attr(L, "noalias"));
@@ -1787,6 +1790,9 @@ static LLVMValueRef *rec_copies(Lower *L, const RecTab *t, int i, const char *ba
     LLVMValueRef fn = LLVMAddFunction(L->mod, name, t->ty[i]);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
+    if (f->func && has_stencil_loop(&f->func->list2)) /* lower_layout.c, "stencils" */
+      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                              LLVMCreateStringAttribute(L->ctx, "prefer-vector-width", 19, "256", 3));
     mark_array_params(L, fn, f);
     if (c != root) /* unrolls the recursion; the root closes the cycle */
       LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "alwaysinline"));

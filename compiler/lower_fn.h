@@ -152,6 +152,10 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved);
 int loop_dispatch_plan(Fn *F, Node *loop, bool *unit);
 LLVMValueRef loop_dispatch_test(Fn *F, const bool *unit); /* i1: all are unit */
 
+/* lower_layout.c: the body has a loop reading an array at two offsets of
+ * its variable along the last axis (the function prefers 256-bit vectors) */
+bool has_stencil_loop(const NodeList *body);
+
 /* lower_depend.c: a loop copy without carried memory dependences */
 typedef struct DepOffset {
   const Node *e; /* a loop-invariant int expression, NULL: 0 */
