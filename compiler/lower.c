@@ -343,6 +343,17 @@ static void mark_array_params(Lower *L, LLVMValueRef fn, const FuncInst *f) {
     }
 }
 
+/* What every function lowered from f says of itself (its _impl and _rec
+ * copies): no unwinding, its array parameters, and the vector width
+ * (lower_layout.c, "stencils"). */
+static void mark_function(Lower *L, LLVMValueRef fn, const FuncInst *f) {
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
+  if (f->func && has_stencil_loop(&f->func->list2))
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(L->ctx, "prefer-vector-width", 19, "256", 3));
+  mark_array_params(L, fn, f);
+}
+
 void lower_declare_impls(Lower *L) {
   int n = L->prog->funcs.len;
   L->impl_fn = ARENA_ARRAY(L->arena, LLVMValueRef, n);
@@ -360,11 +371,7 @@ void lower_declare_impls(Lower *L) {
     const char *name = arena_printf(L->arena, "%s_impl", f->symbol);
     LLVMValueRef fn = LLVMAddFunction(L->mod, name, ty);
     LLVMSetVisibility(fn, LLVMHiddenVisibility);
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
-    if (f->func && has_stencil_loop(&f->func->list2)) /* lower_layout.c, "stencils" */
-      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                              LLVMCreateStringAttribute(L->ctx, "prefer-vector-width", 19, "256", 3));
-    mark_array_params(L, fn, f);
+    mark_function(L, fn, f);
     if (has_out) {
       LLVMAddAttributeAtIndex(fn, np, enum_attr(L, "noalias"));
       LLVMAddAttributeAtIndex(fn, np, enum_attr(L, "nocapture"));
@@ -544,6 +551,15 @@ void lower_loop_body(Fn *F, NodeList *body, LLVMBasicBlockRef brk, LLVMBasicBloc
     LLVMBuildBr(F->b, cont);
 }
 
+void lower_while_body(Fn *F, Node *w, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont) {
+  Node *const *bounded = F->bounded;
+  int nbounded = F->nbounded;
+  F->nbounded = while_bounded_incs(F, w, &F->bounded);
+  lower_loop_body(F, &w->list, brk, cont);
+  F->bounded = bounded;
+  F->nbounded = nbounded;
+}
+
 static void lower_else_and_end(Fn *F, NodeList *orelse, LLVMBasicBlockRef else_bb,
                                LLVMBasicBlockRef end_bb) {
   fn_position(F, else_bb);
@@ -565,12 +581,7 @@ static void lower_while_copy(Fn *F, Node *n) {
   LLVMValueRef c = lower_cond(F, n->a);
   LLVMBuildCondBr(F->b, c, body_bb, else_bb);
   fn_position(F, body_bb);
-  Node *const *bounded = F->bounded;
-  int nbounded = F->nbounded;
-  F->nbounded = while_bounded_incs(F, n, &F->bounded);
-  lower_loop_body(F, &n->list, end_bb, latch_bb);
-  F->bounded = bounded;
-  F->nbounded = nbounded;
+  lower_while_body(F, n, end_bb, latch_bb);
   F->line = line;
   fn_position(F, latch_bb);
   mark_runtime_unroll_off(F, LLVMBuildBr(F->b, cond_bb));
@@ -1369,9 +1380,7 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
   if (loop_lanes_plan(F, n, &lp)) {
     /* lower_lanes.c runs the first iterations; the ordinary loop the rest */
     LLVMBuilderRef B = F->b;
-    LLVMValueRef count = rc.count ? rc.count
-        : LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, rc.r.start, rc.stop, ""),
-                          LLVMBuildSub(B, rc.stop, rc.r.start, ""), fn_i64(F, 0), "");
+    LLVMValueRef count = rc.count ? rc.count : range_count(F, rc.r.start, rc.stop, rc.r.step);
     LLVMValueRef done = lower_lanes(F, n, &lp, rc.r.start, rc.r.step, count, end_bb);
     rc.r.start = LLVMBuildAdd(B, rc.r.start, LLVMBuildMul(B, done, rc.r.step, ""), "");
     if (rc.count)
@@ -1789,11 +1798,7 @@ static LLVMValueRef *rec_copies(Lower *L, const RecTab *t, int i, const char *ba
     const char *name = c ? arena_printf(L->arena, "%s.%d", base, c) : base;
     LLVMValueRef fn = LLVMAddFunction(L->mod, name, t->ty[i]);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "nounwind"));
-    if (f->func && has_stencil_loop(&f->func->list2)) /* lower_layout.c, "stencils" */
-      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                              LLVMCreateStringAttribute(L->ctx, "prefer-vector-width", 19, "256", 3));
-    mark_array_params(L, fn, f);
+    mark_function(L, fn, f);
     if (c != root) /* unrolls the recursion; the root closes the cycle */
       LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, enum_attr(L, "alwaysinline"));
     fns[c] = fn;

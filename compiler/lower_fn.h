@@ -177,6 +177,9 @@ LLVMMetadataRef loop_dep_group(Lower *L);             /* a fresh access group */
  * bit count) as that function, `plain` lowering it otherwise; false if it
  * is not one (nothing emitted). */
 bool lower_while_idiom(Fn *F, Node *n, void (*plain)(Fn *F, Node *n));
+/* an int local or parameter, by name; `c += 1` or `c = c + 1` (*c the counter) */
+bool is_local_int(const Node *n);
+bool counts_one(const Node *s, Symbol **c);
 
 /* lower_defer.c: a loop whose body has no effect but on local variables
  * and raises only through fn_guard checks (see there) */
@@ -215,8 +218,10 @@ typedef struct LanePlan {
 bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp);
 LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef start,
                          LLVMValueRef step, LLVMValueRef count, LLVMBasicBlockRef end_bb);
-/* lower.c: runs `body` as a loop body with break -> brk and continue -> cont */
+/* lower.c: runs `body` as a loop body with break -> brk and continue -> cont;
+ * the body of while loop w so, with its bounded increments (lower_whilebound.c) */
 void lower_loop_body(Fn *F, NodeList *body, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont);
+void lower_while_body(Fn *F, Node *w, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont);
 
 /* lower_forward.c: a stored value carried to the next iteration's load */
 typedef struct Forward {

@@ -16,7 +16,7 @@
  * loop itself does). */
 #include "lower_fn.h"
 
-static bool is_local_int(const Node *n) {
+bool is_local_int(const Node *n) {
   return n && n->kind == ND_NAME && n->sym && n->ty && n->ty->kind == TY_I64 &&
          (n->sym->kind == SYM_LOCAL || n->sym->kind == SYM_PARAM) && n->sym->ty &&
          n->sym->ty->kind == TY_I64;
@@ -48,8 +48,7 @@ static bool clears_low_bit(const Node *s, const Symbol *v) {
   return false;
 }
 
-/* `c += 1` or `c = c + 1`; *c gets the counter */
-static bool counts_one(const Node *s, Symbol **c) {
+bool counts_one(const Node *s, Symbol **c) {
   const Node *t = s->kind == ND_AUGASSIGN ? s->a
                   : s->kind == ND_ASSIGN && s->list.len == 1 ? s->list.data[0]
                                                               : NULL;

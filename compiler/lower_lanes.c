@@ -119,10 +119,8 @@ static bool only_in_while(const Scan *s, const Symbol *sym) {
  * the prefix and the while loop: a counter. */
 static bool counter(const Scan *s, const Node *st) {
   int64_t k;
-  const Symbol *c = st->a->kind == ND_NAME ? st->a->sym : NULL;
-  return c && st->op == OP_ADD && c->ty && c->ty->kind == TY_I64 &&
-         (c->kind == SYM_LOCAL || c->kind == SYM_PARAM) && node_int_const(st->b, &k) && k > 0 &&
-         occurrences_in_while(s, c) == 1 && occurrences(&s->prefix, c) == 0;
+  return is_local_int(st->a) && st->op == OP_ADD && node_int_const(st->b, &k) && k > 0 &&
+         occurrences_in_while(s, st->a->sym) == 1 && occurrences(&s->prefix, st->a->sym) == 0;
 }
 
 static Symbol *assigned_sym(const Node *st, int k) {
@@ -554,12 +552,10 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
       LLVMBuildCondBr(B, lower_cond(F, lp->w->a), go_bb, off_bb);
       fn_position(F, go_bb);
     }
-    Node *const *bounded = F->bounded;
-    int nbounded = F->nbounded;
-    F->nbounded = range ? 0 : while_bounded_incs(F, lp->w, &F->bounded);
-    lower_loop_body(F, &lp->w->list, off_bb, next_bb);
-    F->bounded = bounded;
-    F->nbounded = nbounded;
+    if (range)
+      lower_loop_body(F, &lp->w->list, off_bb, next_bb);
+    else
+      lower_while_body(F, lp->w, off_bb, next_bb);
     swap_lane(F, lp, slots[l]);
     fn_position(F, off_bb);
     LLVMBuildStore(B, fn_bool(F, false), act[l]);

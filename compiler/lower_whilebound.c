@@ -17,12 +17,6 @@
 typedef VEC(Node *) NodeVec;
 typedef VEC(Symbol *) SymVec;
 
-static bool int_local(const Node *n) {
-  return n && n->kind == ND_NAME && n->sym &&
-         (n->sym->kind == SYM_LOCAL || n->sym->kind == SYM_PARAM) && n->ty &&
-         n->ty->kind == TY_I64 && n->sym->ty && n->sym->ty->kind == TY_I64;
-}
-
 static bool is_int(const Node *n) { return n && n->ty && n->ty->kind == TY_I64; }
 
 /* The variables v of the condition's terms `v < e` / `e > v`. */
@@ -35,16 +29,16 @@ static void bounded_vars(Arena *a, const Node *c, SymVec *out) {
   if (c->kind != ND_COMPARE || c->list.len != 1 || c->ops.len != 1)
     return;
   const Node *l = c->a, *r = c->list.data[0];
-  if (c->ops.data[0] == OP_LT && int_local(l) && is_int(r))
+  if (c->ops.data[0] == OP_LT && is_local_int(l) && is_int(r))
     vec_push(a, out, l->sym);
-  else if (c->ops.data[0] == OP_GT && int_local(r) && is_int(l))
+  else if (c->ops.data[0] == OP_GT && is_local_int(r) && is_int(l))
     vec_push(a, out, r->sym);
 }
 
+/* `v += 1` (the form lower_augassign looks up in F->bounded) */
 static bool is_inc(const Node *s, const Symbol *v) {
-  int64_t k;
-  return s->kind == ND_AUGASSIGN && s->op == OP_ADD && s->a->kind == ND_NAME && s->a->sym == v &&
-         node_int_const(s->b, &k) && k == 1;
+  Symbol *c;
+  return s->kind == ND_AUGASSIGN && counts_one(s, &c) && c == v;
 }
 
 /* The body's increments that cannot overflow (see above). */
