@@ -416,6 +416,14 @@ static void array_span(Fn *F, Node *name, LLVMValueRef *lo, LLVMValueRef *hi) {
   *hi = LLVMBuildSelect(B, empty, *lo, *hi, "");
 }
 
+/* subs[0..k) has a subscript of the array sym */
+static bool seen_before(Node *const *subs, int k, const Symbol *sym) {
+  for (int i = 0; i < k; i++)
+    if (subs[i]->a->sym == sym)
+      return true;
+  return false;
+}
+
 /* i1: the lanes may read what the prefix reads.  Every index they will use
  * (the loop variable from first to last, monotone between) is in [-n, n); no
  * array read shares a byte with an array the suffix stores into, except
@@ -439,12 +447,16 @@ static LLVMValueRef memory_ok(Fn *F, const LanePlan *lp, LLVMValueRef first, LLV
         ok = LLVMBuildAnd(B, ok, index_ok(F, lower_expr(F, x), n), "");
       }
     }
+    if (seen_before(lp->reads, r, sub->a->sym))
+      continue; /* this array's bytes are already tested */
+    LLVMValueRef rlo, rhi;
+    if (lp->nstored)
+      array_span(F, sub->a, &rlo, &rhi);
     for (int w = 0; w < lp->nstored; w++) {
       Node *t = lp->stored[w]->a;
-      if (t->sym == sub->a->sym)
-        continue; /* lp->same */
-      LLVMValueRef rlo, rhi, wlo, whi;
-      array_span(F, sub->a, &rlo, &rhi);
+      if (t->sym == sub->a->sym || seen_before(lp->stored, w, t->sym))
+        continue; /* lp->same, or tested already */
+      LLVMValueRef wlo, whi;
       array_span(F, t, &wlo, &whi);
       LLVMValueRef apart = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, rhi, wlo, ""),
                                        LLVMBuildICmp(B, LLVMIntULE, whi, rlo, ""), "");
