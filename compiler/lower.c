@@ -109,6 +109,8 @@ LLVMBasicBlockRef fn_guard(Fn *F, LLVMValueRef bad) {
   LLVMBasicBlockRef ok_bb = fn_block(F, "ok");
   fn_cond_br_unlikely(F, bad, bad_bb, ok_bb);
   fn_position(F, bad_bb);
+  if (F->promo) /* memory as CPython's loop would leave it at the raise */
+    promote_flush(F);
   return ok_bb;
 }
 
@@ -1346,6 +1348,28 @@ static bool float_iv_candidate(Fn *F, Node *n) {
   return conv && call;
 }
 
+/* The range loop (rc) with its float-counting copy when it has one. */
+static void range_loops(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
+                        LLVMBasicBlockRef end_bb) {
+  if (rc->unit && float_iv_candidate(F, n)) {
+    /* every value of the loop variable within +-2**53: float(i) is exact,
+     * and so is each step of a float that counts along */
+    LLVMBuilderRef B = F->b;
+    LLVMValueRef exact = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntSGE, rc->r.start, fn_i64(F, -(1LL << 53)), ""),
+                                      LLVMBuildICmp(B, LLVMIntSLE, rc->stop, fn_i64(F, 1LL << 53), ""), "");
+    LLVMBasicBlockRef fiv_bb = fn_block(F, "for.floativ"), std_bb = fn_block(F, "for.std");
+    LLVMBuildCondBr(B, exact, fiv_bb, std_bb);
+    fn_position(F, fiv_bb);
+    F->fiv_sym = n->a->sym;
+    F->fiv_slot = fn_alloca(F, F->L->t_f64, "for.fi");
+    LLVMBuildStore(B, LLVMBuildSIToFP(B, rc->r.start, F->L->t_f64, ""), F->fiv_slot);
+    range_loop(F, n, rc, else_bb, end_bb);
+    F->fiv_sym = NULL;
+    fn_position(F, std_bb);
+  }
+  range_loop(F, n, rc, else_bb, end_bb);
+}
+
 static void lower_for_range(Fn *F, Node *n, Node *call) {
   Type *i64 = tt_scalar(F, TY_I64);
   int na = call->list.len;
@@ -1376,6 +1400,22 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
   if (!rc.unit)
     rc.count = range_count(F, rc.r.start, rc.stop, rc.r.step);
   LLVMBasicBlockRef else_bb = fn_block(F, "for.else"), end_bb = fn_block(F, "for.end");
+  PromoPlan pp;
+  if (loop_promote_plan(F, n, &pp)) {
+    /* lower_promote.c: the loop with its cells in allocas, if the guard
+     * holds; the loop below otherwise */
+    LLVMBasicBlockRef promo_bb = fn_block(F, "for.promo"), plain_bb = fn_block(F, "for.plain");
+    LLVMBasicBlockRef done_bb = fn_block(F, "for.promo.done");
+    LLVMBuildCondBr(F->b, promote_guard(F, &pp), promo_bb, plain_bb);
+    fn_position(F, promo_bb);
+    promote_enter(F, &pp);
+    RangeCopy prc = rc;
+    range_loops(F, n, &prc, done_bb, end_bb); /* no break: end_bb is not reached */
+    fn_position(F, done_bb);
+    promote_leave(F);
+    LLVMBuildBr(F->b, else_bb);
+    fn_position(F, plain_bb);
+  }
   LanePlan lp;
   if (loop_lanes_plan(F, n, &lp)) {
     /* lower_lanes.c runs the first iterations; the ordinary loop the rest */
@@ -1386,23 +1426,7 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
     if (rc.count)
       rc.count = LLVMBuildSub(B, rc.count, done, "");
   }
-  if (rc.unit && float_iv_candidate(F, n)) {
-    /* every value of the loop variable within +-2**53: float(i) is exact,
-     * and so is each step of a float that counts along */
-    LLVMBuilderRef B = F->b;
-    LLVMValueRef exact = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntSGE, rc.r.start, fn_i64(F, -(1LL << 53)), ""),
-                                      LLVMBuildICmp(B, LLVMIntSLE, rc.stop, fn_i64(F, 1LL << 53), ""), "");
-    LLVMBasicBlockRef fiv_bb = fn_block(F, "for.floativ"), std_bb = fn_block(F, "for.std");
-    LLVMBuildCondBr(B, exact, fiv_bb, std_bb);
-    fn_position(F, fiv_bb);
-    F->fiv_sym = n->a->sym;
-    F->fiv_slot = fn_alloca(F, F->L->t_f64, "for.fi");
-    LLVMBuildStore(B, LLVMBuildSIToFP(B, rc.r.start, F->L->t_f64, ""), F->fiv_slot);
-    range_loop(F, n, &rc, else_bb, end_bb);
-    F->fiv_sym = NULL;
-    fn_position(F, std_bb);
-  }
-  range_loop(F, n, &rc, else_bb, end_bb);
+  range_loops(F, n, &rc, else_bb, end_bb);
   lower_else_and_end(F, &n->list2, else_bb, end_bb);
 }
 

@@ -140,6 +140,9 @@ LLVMValueRef array_elem_ptr_at(Fn *F, const ArrView *v, const Type *aty, LLVMVal
 }
 
 LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
+  LLVMValueRef cell = promoted_cell(F, sub);
+  if (cell) /* lower_promote.c: held in an alloca for the loop */
+    return cell;
   const Type *aty = sub->a->ty;
   if (sub->list.len != aty->ndim)
     die(F->L->bail, "line %d: %d indices for a %d-dimensional array", sub->span.line,
@@ -166,6 +169,28 @@ LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
   LLVMValueRef p = elem_ptr(F, &v, aty, idx, NULL, proven);
   F->line = line;
   return p;
+}
+
+/* The bytes [*lo, *hi) an array's elements lie in (*lo == *hi: none). */
+void array_span(Fn *F, Node *name, LLVMValueRef *lo, LLVMValueRef *hi) {
+  LLVMBuilderRef B = F->b;
+  const Type *ty = name->ty;
+  ArrView v;
+  array_view(F, name, &v);
+  LLVMValueRef zero = fn_i64(F, 0), down = zero, up = zero, empty = fn_bool(F, false);
+  for (int k = 0; k < ty->ndim; k++) {
+    LLVMValueRef ext = LLVMBuildMul(B, LLVMBuildSub(B, v.shape[k], fn_i64(F, 1), ""),
+                                    v.strides[k], "");
+    LLVMValueRef neg = LLVMBuildICmp(B, LLVMIntSLT, ext, zero, "");
+    down = LLVMBuildAdd(B, down, LLVMBuildSelect(B, neg, ext, zero, ""), "");
+    up = LLVMBuildAdd(B, up, LLVMBuildSelect(B, neg, zero, ext, ""), "");
+    empty = LLVMBuildOr(B, empty, LLVMBuildICmp(B, LLVMIntEQ, v.shape[k], zero, ""), "");
+  }
+  LLVMValueRef size = LLVMSizeOf(lower_llvm_type(F->L, ty->elem));
+  LLVMValueRef base = LLVMBuildPtrToInt(B, v.data, F->L->t_i64, "");
+  *lo = LLVMBuildAdd(B, base, LLVMBuildMul(B, down, size, ""), "");
+  *hi = LLVMBuildAdd(B, base, LLVMBuildMul(B, LLVMBuildAdd(B, up, fn_i64(F, 1), ""), size, ""), "");
+  *hi = LLVMBuildSelect(B, empty, *lo, *hi, "");
 }
 
 /* In a loop copy without carried dependences (lower_depend.c) every

@@ -54,6 +54,8 @@ typedef struct RecTab {
   LLVMTypeRef *ret_ty;   /* per function: its return type */
 } RecTab;
 
+typedef struct PromoPlan PromoPlan;
+
 typedef struct Fn {
   Lower *L;
   LLVMBuilderRef b;
@@ -116,6 +118,7 @@ typedef struct Fn {
                                  * checks them itself), math.fabs / sqrt and math.pi etc. */
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
                                  * instead of branching to a raise */
+  const PromoPlan *promo;       /* lower_promote.c: the cells of the loop being lowered */
 } Fn;
 
 /* lower_loop.c: loop versioning (see there) */
@@ -223,6 +226,30 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
 void lower_loop_body(Fn *F, NodeList *body, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont);
 void lower_while_body(Fn *F, Node *w, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont);
 
+/* lower_promote.c: array elements a range loop names at fixed indices,
+ * kept in allocas for the loop (see there) */
+typedef struct PromoCell {
+  Node *sub;          /* a subscript that names it */
+  LLVMValueRef slot;  /* its alloca (storage form) */
+  LLVMValueRef ptr;   /* its address */
+  bool stored;        /* the body stores into it */
+} PromoCell;
+struct PromoPlan {
+  PromoCell *cells;
+  int ncells;
+  Node **subs;        /* every subscript in the body that names a cell ... */
+  int *cell_of;       /* ... and which */
+  int nsubs;
+  Node **arrays;      /* one name per array the body subscripts */
+  int narrays;
+};
+bool loop_promote_plan(Fn *F, Node *forn, PromoPlan *pp);
+LLVMValueRef promote_guard(Fn *F, const PromoPlan *pp); /* i1: the cells may be promoted */
+void promote_enter(Fn *F, PromoPlan *pp);  /* loads the cells; F->promo = pp */
+void promote_flush(Fn *F);                 /* stores the stored cells back (raise paths) */
+void promote_leave(Fn *F);                 /* the same at the loop's end; F->promo = NULL */
+LLVMValueRef promoted_cell(const Fn *F, const Node *sub); /* its alloca, or NULL */
+
 /* lower_forward.c: a stored value carried to the next iteration's load */
 typedef struct Forward {
   Node *target;        /* the store's subscript */
@@ -321,6 +348,8 @@ LLVMValueRef array_load(Fn *F, LLVMValueRef ptr, const Type *elem);  /* value re
 /* returns the value stored, in storage form */
 LLVMValueRef array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef v,
                          const Type *vty);
+/* The bytes [*lo, *hi) array `name`'s elements lie in (*lo == *hi: none) */
+void array_span(Fn *F, Node *name, LLVMValueRef *lo, LLVMValueRef *hi);
 LLVMValueRef lower_subscript(Fn *F, Node *n);
 LLVMValueRef lower_array_attr(Fn *F, Node *n);
 

@@ -394,28 +394,6 @@ static LLVMValueRef index_ok(Fn *F, LLVMValueRef i, LLVMValueRef n) {
   return LLVMBuildICmp(B, LLVMIntULT, LLVMBuildAdd(B, i, n, ""), LLVMBuildAdd(B, n, n, ""), "");
 }
 
-/* The bytes [*lo, *hi) an array's elements lie in (*lo == *hi: none). */
-static void array_span(Fn *F, Node *name, LLVMValueRef *lo, LLVMValueRef *hi) {
-  LLVMBuilderRef B = F->b;
-  const Type *ty = name->ty;
-  ArrView v;
-  array_view(F, name, &v);
-  LLVMValueRef zero = fn_i64(F, 0), down = zero, up = zero, empty = fn_bool(F, false);
-  for (int k = 0; k < ty->ndim; k++) {
-    LLVMValueRef ext = LLVMBuildMul(B, LLVMBuildSub(B, v.shape[k], fn_i64(F, 1), ""),
-                                    v.strides[k], "");
-    LLVMValueRef neg = LLVMBuildICmp(B, LLVMIntSLT, ext, zero, "");
-    down = LLVMBuildAdd(B, down, LLVMBuildSelect(B, neg, ext, zero, ""), "");
-    up = LLVMBuildAdd(B, up, LLVMBuildSelect(B, neg, zero, ext, ""), "");
-    empty = LLVMBuildOr(B, empty, LLVMBuildICmp(B, LLVMIntEQ, v.shape[k], zero, ""), "");
-  }
-  LLVMValueRef size = LLVMSizeOf(lower_llvm_type(F->L, ty->elem));
-  LLVMValueRef base = LLVMBuildPtrToInt(B, v.data, F->L->t_i64, "");
-  *lo = LLVMBuildAdd(B, base, LLVMBuildMul(B, down, size, ""), "");
-  *hi = LLVMBuildAdd(B, base, LLVMBuildMul(B, LLVMBuildAdd(B, up, fn_i64(F, 1), ""), size, ""), "");
-  *hi = LLVMBuildSelect(B, empty, *lo, *hi, "");
-}
-
 /* subs[0..k) has a subscript of the array sym */
 static bool seen_before(Node *const *subs, int k, const Symbol *sym) {
   for (int i = 0; i < k; i++)
