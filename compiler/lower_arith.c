@@ -328,7 +328,7 @@ static LLVMValueRef float_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, No
   case OP_SUB: return fast(F, LLVMBuildFSub(B, a, b, ""));
   case OP_MUL: return fast(F, LLVMBuildFMul(B, a, b, ""));
   case OP_DIV:
-    if (!const_nonzero_f64(b) && !F->nonzero)
+    if (!const_nonzero_f64(b) && !F->nonzero && !float_nonzero(F, bn))
       fn_check_pjm(F, LLVMBuildFCmp(B, LLVMRealOEQ, b, fn_f64(F, 0.0), ""), PJM_FLOAT_DIV_ZERO);
     return fast(F, LLVMBuildFDiv(B, a, b, ""));
   case OP_FLOORDIV: return fn_call_pjm(F, RT_pjm_floordiv_f64, args, 2, d);

@@ -119,6 +119,7 @@ typedef struct Fn {
   LLVMValueRef *defer;          /* lower_spec.c: int overflow bits are ORed into *defer
                                  * instead of branching to a raise */
   const PromoPlan *promo;       /* lower_promote.c: the cells of the loop being lowered */
+  Node **single_def;            /* lower_fsign.c: per local, its one value expression (lazy) */
 } Fn;
 
 /* lower_loop.c: loop versioning (see there) */
@@ -249,6 +250,9 @@ void promote_enter(Fn *F, PromoPlan *pp);  /* loads the cells; F->promo = pp */
 void promote_flush(Fn *F);                 /* stores the stored cells back (raise paths) */
 void promote_leave(Fn *F);                 /* the same at the loop's end; F->promo = NULL */
 LLVMValueRef promoted_cell(const Fn *F, const Node *sub); /* its alloca, or NULL */
+
+/* lower_fsign.c: the float expression n is never zero (NaN aside) */
+bool float_nonzero(Fn *F, Node *n);
 
 /* lower_forward.c: a stored value carried to the next iteration's load */
 typedef struct Forward {
