@@ -218,6 +218,9 @@ typedef struct LanePlan {
   int nstored;
   Node **same;      /* arrays both read and stored, by the loop variable alone (names) */
   int nsame;
+  bool uniform;     /* an inner range every lane runs alike: one loop steps them all */
+  Node **inner;     /* its body's subscripts (uniform only) */
+  int ninner;
 } LanePlan;
 bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp);
 LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef start,

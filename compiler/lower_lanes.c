@@ -36,7 +36,25 @@
  * The inner loop may also be `for k in range([a,] b)`: its arguments are
  * evaluated once per lane after the prefix, and k is a temporary.  It must
  * do float arithmetic (collatz's integer while loop ran 1.33x slower in
- * lanes in safe mode) and read no array (see any_subscript).
+ * lanes in safe mode).
+ *
+ * Uniform lanes: when a and b are constants or ints the outer body never
+ * assigns (`range(k)`, `range(1, d)`, `range(a.shape[1])`) and the inner
+ * body has no break or continue, every lane runs the same k: one k loop
+ * runs each lane's body in turn (uniform_rounds), without per-lane tests,
+ * and LLVM's SLP vectorizer does the four lanes' like operations in one
+ * vector instruction (conv1d 0.36x, horner 0.86x, rk4_decay 0.71x).  Its
+ * body may then read arrays (conv1d's `x[i + j]`, matmul's `b[k, j]`) at
+ * indices that are sums and differences of the two loop variables and
+ * invariant ints.  Before the lanes start, memory_ok tests each such index
+ * at the four corners (first or last lane, first or last k): in [0, n),
+ * and it and every sum inside it within int64.  They are linear in i and
+ * k, so every index the lanes use is then in bounds and computed without
+ * overflow, and the reads are lowered as proven subscripts.  The arrays it
+ * reads must share no byte with those the suffix stores into.  A loop
+ * with a lane per round that reads arrays (matmul's k loop, horner's
+ * coefficients, kmeans' centres) ran 1.4-2.9x slower, so only uniform
+ * lanes read arrays in the inner loop (any_subscript).
  *
  * More forms that keep it exact:
  *  - the prefix may read array elements whose indices are the loop
@@ -246,12 +264,50 @@ static bool is_iv_1d(const Node *sub, const Symbol *iv) {
   return sub->list.len == 1 && sub->list.data[0]->kind == ND_NAME && sub->list.data[0]->sym == iv;
 }
 
+/* An int the loop body cannot change: a constant, a name it never
+ * assigns, `a.shape[c]` of an array name it never assigns. */
+static bool invariant_int(const NodeList *body, const Node *x) {
+  int64_t c;
+  while (x->kind == ND_CAST)
+    x = x->a;
+  if (node_int_const(x, &c))
+    return true;
+  if (x->kind == ND_NAME)
+    return x->ty && x->ty->kind == TY_I64 && invariant_name(body, x);
+  return x->kind == ND_SUBSCRIPT && x->a->kind == ND_ATTR && x->a->builtin == BI_A_SHAPE &&
+         is_array_name(x->a->a) && invariant_name(body, x->a->a) &&
+         x->list.len == 1 && node_int_const(x->list.data[0], &c);
+}
+
+/* An index of an inner read: a sum or difference of the loop variable,
+ * the inner variable and invariant ints (linear in the two variables: its
+ * extremes over the lanes are at the corners, which memory_ok tests). */
+static bool affine_index(const Scan *s, const Node *x, const Symbol *iv) {
+  while (x->kind == ND_CAST)
+    x = x->a;
+  if (x->kind == ND_NAME && x->sym && (x->sym == iv || x->sym == s->w->a->sym))
+    return true;
+  if (invariant_int(s->body, x))
+    return true;
+  return x->kind == ND_BINOP && (x->op == OP_ADD || x->op == OP_SUB) && affine_index(s, x->a, iv) &&
+         affine_index(s, x->b, iv);
+}
+
+static bool inner_read_ok(const Scan *s, const Node *sub, const Symbol *iv) {
+  if (!is_array_name(sub->a) || !invariant_name(s->body, sub->a))
+    return false;
+  for (int i = 0; i < sub->list.len; i++)
+    if (!affine_index(s, sub->list.data[i], iv))
+      return false;
+  return true;
+}
+
 /* The prefix's reads and the suffix's stores.  An array
  * both read and stored must be 1-D and subscripted by the loop variable
  * alone, each lane then touching its own element (lp->same). */
 static bool plan_memory(Scan *s, const Node *forn, const Symbol *iv, LanePlan *lp) {
   Arena *a = s->F->L->arena;
-  NodeVec subs = {0}, stores = {0}, same = {0};
+  NodeVec subs = {0}, stores = {0}, same = {0}, inner = {0};
   Collect c = {a, &subs, NULL, false};
   for (int i = 0; i < s->prefix.len; i++)
     node_any(s->prefix.data[i], collect, &c);
@@ -260,7 +316,15 @@ static bool plan_memory(Scan *s, const Node *forn, const Symbol *iv, LanePlan *l
   for (int i = 0; i < subs.len; i++)
     if (!read_ok(s, subs.data[i], iv))
       return false;
-  if (subs.len > 0) {
+  if (lp->uniform) {
+    Collect ci = {a, &inner, NULL, false};
+    for (int i = 0; i < s->w->list.len; i++) /* the body: the range's arguments are no reads */
+      node_any(s->w->list.data[i], collect, &ci);
+    for (int i = 0; i < inner.len; i++)
+      if (!inner_read_ok(s, inner.data[i], iv))
+        return false;
+  }
+  if (subs.len + inner.len > 0) {
     Collect st = {a, NULL, &stores, false};
     for (int i = s->prefix.len + 1; i < forn->list.len; i++)
       node_any(forn->list.data[i], collect, &st);
@@ -270,6 +334,9 @@ static bool plan_memory(Scan *s, const Node *forn, const Symbol *iv, LanePlan *l
       Node *t = stores.data[i];
       if (!is_array_name(t->a))
         return false;
+      for (int k = 0; k < inner.len; k++)
+        if (inner.data[k]->a->sym == t->a->sym)
+          return false; /* the inner loop reads what a suffix stores */
       bool read = false;
       for (int k = 0; k < subs.len; k++)
         if (subs.data[k]->a->sym == t->a->sym) {
@@ -289,6 +356,8 @@ static bool plan_memory(Scan *s, const Node *forn, const Symbol *iv, LanePlan *l
   lp->nstored = stores.len;
   lp->same = same.data;
   lp->nsame = same.len;
+  lp->inner = inner.data;
+  lp->ninner = inner.len;
   return true;
 }
 
@@ -297,20 +366,40 @@ static bool float_op(const Node *n, const void *ctx) {
   return (n->kind == ND_BINOP || n->kind == ND_AUGASSIGN) && n->ty && type_is_float(n->ty);
 }
 
-/* The inner loop reads no array: one that does (matmul's k loop, horner's
- * coefficients, kmeans' centres) ran 1.4-2.9x slower in lanes, where LLVM
- * no longer vectorizes or unrolls it. */
+/* Only a uniform inner loop may read arrays: one with a lane per round
+ * (matmul's k loop, horner's coefficients, kmeans' centres) ran 1.4-2.9x
+ * slower, where LLVM no longer vectorizes or unrolls it. */
 static bool any_subscript(const Node *n, const void *ctx) {
   (void)ctx;
   return n->kind == ND_SUBSCRIPT;
 }
 
-static bool statements_ok(Fn *F, Node *w, NodeList *prefix) {
+static bool leaves_loop(const Node *n, const void *ctx) {
+  (void)ctx;
+  return n->kind == ND_BREAK || n->kind == ND_CONTINUE;
+}
+
+/* `for k in range([a,] b)` with a and b int constants or names the outer
+ * body never assigns, and no break or continue: every lane runs k alike. */
+static bool uniform_range(const NodeList *body, Node *w) {
+  NodeList *r = inner_range(w);
+  if (!r)
+    return false;
+  for (int i = 0; i < r->len; i++)
+    if (!invariant_int(body, r->data[i]))
+      return false;
+  for (int i = 0; i < w->list.len; i++)
+    if (node_any(w->list.data[i], leaves_loop, NULL))
+      return false;
+  return true;
+}
+
+static bool statements_ok(Fn *F, Node *w, NodeList *prefix, bool uniform) {
   F->lanes_scan = true;
   bool ok = defer_ok_stmts(F, &w->list) && defer_ok_stmts(F, prefix);
   if (w->kind == ND_WHILE)
     ok = ok && defer_ok_expr(F, w->a);
-  for (int i = 0; ok && w->kind == ND_FOR && i < w->b->list.len; i++)
+  for (int i = 0; ok && w->kind == ND_FOR && !uniform && i < w->b->list.len; i++)
     ok = defer_ok_expr(F, w->b->list.data[i]);
   F->lanes_scan = false;
   return ok;
@@ -334,8 +423,9 @@ bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp) {
     return false;
   Node *w = forn->list.data[wi];
   Scan s = {F, &forn->list, w, {forn->list.data, wi, wi}, {0}, {0}, {0}, {0}};
-  if (w->list2.len || !node_any(w, float_op, NULL) || node_any(w, any_subscript, NULL) ||
-      !statements_ok(F, w, &s.prefix) ||
+  lp->uniform = uniform_range(&forn->list, w);
+  if (w->list2.len || !node_any(w, float_op, NULL) ||
+      (!lp->uniform && node_any(w, any_subscript, NULL)) || !statements_ok(F, w, &s.prefix, lp->uniform) ||
       !plan_memory(&s, forn, iv->sym, lp))
     return false;
   vec_push(F->L->arena, &s.def, iv->sym);
@@ -408,9 +498,101 @@ static bool seen_before(Node *const *subs, int k, const Symbol *sym) {
  * the arrays each lane reads and stores at its own index only, whose
  * stride is then not 0 and whose indices have one sign (a negative one
  * names the same element as a positive one). */
-static LLVMValueRef memory_ok(Fn *F, const LanePlan *lp, LLVMValueRef first, LLVMValueRef last) {
+/* x, an affine_index, as an i128 (no sum of a few int64s overflows it),
+ * with the loop variable iv = i and the inner variable k = kv. */
+static LLVMValueRef wide_index(Fn *F, const Node *x, const Symbol *iv, LLVMValueRef i,
+                               const Symbol *k, LLVMValueRef kv) {
+  LLVMBuilderRef B = F->b;
+  LLVMTypeRef t = LLVMInt128TypeInContext(F->L->ctx);
+  int64_t c;
+  while (x->kind == ND_CAST)
+    x = x->a;
+  if (node_int_const(x, &c))
+    return LLVMConstInt(t, (unsigned long long)c, 1);
+  if (x->kind == ND_NAME && (x->sym == iv || x->sym == k))
+    return LLVMBuildSExt(B, x->sym == iv ? i : kv, t, "");
+  if (x->kind != ND_BINOP) /* an invariant int */
+    return LLVMBuildSExt(B, convert(F, lower_expr(F, (Node *)x), x->ty, tt_scalar(F, TY_I64)), t, "");
+  LLVMValueRef a = wide_index(F, x->a, iv, i, k, kv), b = wide_index(F, x->b, iv, i, k, kv);
+  return x->op == OP_ADD ? LLVMBuildAdd(B, a, b, "") : LLVMBuildSub(B, a, b, "");
+}
+
+/* i1: at the four corners (the loop variable first or last, the inner one
+ * lo or hi - 1) x and each sum inside it fit in an int64, and x is in
+ * [0, n) if n is given.  All are linear in the two variables, so this
+ * holds for every lane and step in between. */
+static LLVMValueRef corners_ok(Fn *F, const LanePlan *lp, const Node *x, LLVMValueRef n,
+                               LLVMValueRef first, LLVMValueRef last, LLVMValueRef lo,
+                               LLVMValueRef hi) {
+  LLVMBuilderRef B = F->b;
+  LLVMTypeRef t = LLVMInt128TypeInContext(F->L->ctx);
+  while (x->kind == ND_CAST)
+    x = x->a;
+  if (x->kind != ND_BINOP && !n)
+    return fn_bool(F, true);
+  LLVMValueRef ok = fn_bool(F, true), ks[2] = {lo, LLVMBuildSub(B, hi, fn_i64(F, 1), "")};
+  LLVMValueRef is[2] = {first, last};
+  LLVMValueRef min = LLVMConstInt(t, (unsigned long long)INT64_MIN, 1);
+  LLVMValueRef span = LLVMConstInt(t, UINT64_MAX, 0);
+  for (int c = 0; c < 4; c++) {
+    LLVMValueRef v = wide_index(F, x, lp->vars[0], is[c & 1], lp->w->a->sym, ks[c >> 1]);
+    LLVMValueRef fits = n ? LLVMBuildICmp(B, LLVMIntULT, v, LLVMBuildZExt(B, n, t, ""), "")
+                          : LLVMBuildICmp(B, LLVMIntULE, LLVMBuildSub(B, v, min, ""), span, "");
+    ok = LLVMBuildAnd(B, ok, fits, "");
+  }
+  if (x->kind == ND_BINOP) {
+    ok = LLVMBuildAnd(B, ok, corners_ok(F, lp, x->a, NULL, first, last, lo, hi), "");
+    ok = LLVMBuildAnd(B, ok, corners_ok(F, lp, x->b, NULL, first, last, lo, hi), "");
+  }
+  return ok;
+}
+
+/* i1: an inner read's indices are in [0, n) and computed without
+ * overflow in every lane and step (the uniform rounds lower it as a
+ * proven subscript); vacuous when the inner range is empty. */
+static LLVMValueRef inner_index_ok(Fn *F, const LanePlan *lp, const Node *sub, LLVMValueRef first,
+                                   LLVMValueRef last, LLVMValueRef lo, LLVMValueRef hi) {
+  LLVMBuilderRef B = F->b;
+  ArrView v;
+  array_view(F, sub->a, &v);
+  LLVMValueRef ok = fn_bool(F, true);
+  for (int d = 0; d < sub->list.len; d++)
+    ok = LLVMBuildAnd(B, ok, corners_ok(F, lp, sub->list.data[d], v.shape[d], first, last, lo, hi), "");
+  return LLVMBuildOr(B, ok, LLVMBuildICmp(B, LLVMIntSGE, lo, hi, ""), "");
+}
+
+/* i1: no byte of array `name` is in an array the suffix stores into. */
+static LLVMValueRef apart_from_stores(Fn *F, const LanePlan *lp, Node *name) {
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef ok = fn_bool(F, true), rlo, rhi;
+  if (!lp->nstored)
+    return ok;
+  array_span(F, name, &rlo, &rhi);
+  for (int w = 0; w < lp->nstored; w++) {
+    Node *t = lp->stored[w]->a;
+    if (t->sym == name->sym || seen_before(lp->stored, w, t->sym))
+      continue; /* lp->same, or tested already */
+    LLVMValueRef wlo, whi;
+    array_span(F, t, &wlo, &whi);
+    LLVMValueRef apart = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, rhi, wlo, ""),
+                                     LLVMBuildICmp(B, LLVMIntULE, whi, rlo, ""), "");
+    apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, rlo, rhi, ""), "");
+    apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, wlo, whi, ""), "");
+    ok = LLVMBuildAnd(B, ok, apart, "");
+  }
+  return ok;
+}
+
+static LLVMValueRef memory_ok(Fn *F, const LanePlan *lp, LLVMValueRef first, LLVMValueRef last,
+                              LLVMValueRef lo, LLVMValueRef hi) {
   LLVMBuilderRef B = F->b;
   LLVMValueRef ok = fn_bool(F, true), zero = fn_i64(F, 0);
+  for (int r = 0; r < lp->ninner; r++) {
+    Node *sub = lp->inner[r];
+    ok = LLVMBuildAnd(B, ok, inner_index_ok(F, lp, sub, first, last, lo, hi), "");
+    if (!seen_before(lp->inner, r, sub->a->sym) && !seen_before(lp->reads, lp->nreads, sub->a->sym))
+      ok = LLVMBuildAnd(B, ok, apart_from_stores(F, lp, sub->a), "");
+  }
   for (int r = 0; r < lp->nreads; r++) {
     Node *sub = lp->reads[r];
     ArrView v;
@@ -425,23 +607,8 @@ static LLVMValueRef memory_ok(Fn *F, const LanePlan *lp, LLVMValueRef first, LLV
         ok = LLVMBuildAnd(B, ok, index_ok(F, lower_expr(F, x), n), "");
       }
     }
-    if (seen_before(lp->reads, r, sub->a->sym))
-      continue; /* this array's bytes are already tested */
-    LLVMValueRef rlo, rhi;
-    if (lp->nstored)
-      array_span(F, sub->a, &rlo, &rhi);
-    for (int w = 0; w < lp->nstored; w++) {
-      Node *t = lp->stored[w]->a;
-      if (t->sym == sub->a->sym || seen_before(lp->stored, w, t->sym))
-        continue; /* lp->same, or tested already */
-      LLVMValueRef wlo, whi;
-      array_span(F, t, &wlo, &whi);
-      LLVMValueRef apart = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, rhi, wlo, ""),
-                                       LLVMBuildICmp(B, LLVMIntULE, whi, rlo, ""), "");
-      apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, rlo, rhi, ""), "");
-      apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, wlo, whi, ""), "");
-      ok = LLVMBuildAnd(B, ok, apart, "");
-    }
+    if (!seen_before(lp->reads, r, sub->a->sym)) /* else this array's bytes are tested */
+      ok = LLVMBuildAnd(B, ok, apart_from_stores(F, lp, sub->a), "");
   }
   for (int a = 0; a < lp->nsame; a++) {
     ArrView v;
@@ -453,76 +620,15 @@ static LLVMValueRef memory_ok(Fn *F, const LanePlan *lp, LLVMValueRef first, LLV
   return ok;
 }
 
-/* Runs the lanes over the first count - count % LANES iterations of the
- * loop `start + k * step` (k = 0 .. count-1, count unsigned); `break` in a
- * suffix goes to end_bb.  Leaves the builder where the ordinary loop must
- * run iterations done .. count-1, and returns done. */
-LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef start,
-                         LLVMValueRef step, LLVMValueRef count, LLVMBasicBlockRef end_bb) {
+/* Rounds in which every lane still running takes one step of its inner
+ * loop, until none runs (then suffix_bb) or a deferred check failed. */
+static void lane_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVMValueRef *act,
+                        NodeList *range, LLVMValueRef *kk, LLVMValueRef *stop,
+                        LLVMBasicBlockRef round_bb, LLVMValueRef flag, LLVMBasicBlockRef exit_bb,
+                        LLVMBasicBlockRef suffix_bb, int line) {
   Lower *L = F->L;
   LLVMBuilderRef B = F->b;
-  Symbol *iv = forn->a->sym;
-  NodeList prefix = {forn->list.data, lp->wi, lp->wi};
-  NodeList suffix = {forn->list.data + lp->wi + 1, forn->list.len - lp->wi - 1, 0};
-  LLVMValueRef *slots[LANES], act[LANES];
-  for (int l = 0; l < LANES; l++) {
-    slots[l] = ARENA_ARRAY(L->arena, LLVMValueRef, lp->nvars);
-    for (int v = 0; v < lp->nvars; v++)
-      slots[l][v] = l || v >= lp->nlocal
-                        ? fn_alloca(F, lower_llvm_type(L, lp->vars[v]->ty), "lane.var")
-                        : *slot_ref(F, lp->vars[v]);
-    act[l] = fn_alloca(F, L->t_i1, "lane.active");
-  }
-  /* an inner `for k in range`: per lane, k's next value and the stop */
-  NodeList *range = lp->w->kind == ND_FOR ? &lp->w->b->list : NULL;
-  LLVMValueRef kk[LANES], stop[LANES];
-  for (int l = 0; range && l < LANES; l++) {
-    kk[l] = fn_alloca(F, L->t_i64, "lane.k");
-    stop[l] = fn_alloca(F, L->t_i64, "lane.stop");
-  }
   Type *i64 = tt_scalar(F, TY_I64);
-  LLVMValueRef kslot = fn_alloca(F, L->t_i64, "lanes.k"), flag = fn_alloca(F, L->t_i1, "lanes.failed");
-  LLVMBuildStore(B, fn_i64(F, 0), kslot);
-  LLVMBasicBlockRef cond_bb = fn_block(F, "lanes.cond"), body_bb = fn_block(F, "lanes.body"),
-                    round_bb = fn_block(F, "lanes.round"), exit_bb = fn_block(F, "lanes.exit");
-  if (lp->nreads) {
-    LLVMValueRef whole = LLVMBuildAnd(B, count, fn_i64(F, -LANES), "");
-    LLVMValueRef last = LLVMBuildAdd(B, start, LLVMBuildMul(B, LLVMBuildSub(B, whole, fn_i64(F, 1), ""),
-                                                            step, ""), "");
-    LLVMBuildCondBr(B, memory_ok(F, lp, start, last), cond_bb, exit_bb);
-  } else {
-    LLVMBuildBr(B, cond_bb);
-  }
-  fn_position(F, cond_bb);
-  LLVMValueRef k = LLVMBuildLoad2(B, L->t_i64, kslot, "k");
-  LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGE, LLVMBuildSub(B, count, k, ""),
-                                   fn_i64(F, LANES), ""), body_bb, exit_bb);
-  int line = F->line;
-  fn_position(F, body_bb);
-  LLVMBuildStore(B, fn_bool(F, false), flag);
-  F->defer_slot = flag;
-  for (int l = 0; l < LANES; l++) {
-    swap_lane(F, lp, slots[l]);
-    LLVMValueRef kl = LLVMBuildAdd(B, k, fn_i64(F, l), "");
-    /* start + k*step in wrapping arithmetic is exact: the value is in range */
-    LLVMValueRef i = LLVMBuildAdd(B, start, LLVMBuildMul(B, kl, step, ""), "lane.i");
-    store_sym(F, iv, i, i64);
-    for (int v = lp->nlocal; v < lp->nvars; v++)
-      LLVMBuildStore(B, fn_i64(F, 0), sym_slot(F, lp->vars[v]));
-    lower_block(F, &prefix);
-    if (range) { /* the inner range's arguments, once, in the lane */
-      F->line = lp->w->span.line ? lp->w->span.line : line;
-      LLVMValueRef lo = range->len == 2 ? lower_expr(F, range->data[0]) : fn_i64(F, 0);
-      LLVMBuildStore(B, convert(F, lo, range->len == 2 ? range->data[0]->ty : i64, i64), kk[l]);
-      Node *hi = range->data[range->len - 1];
-      LLVMBuildStore(B, convert(F, lower_expr(F, hi), hi->ty, i64), stop[l]);
-      F->line = line;
-    }
-    swap_lane(F, lp, slots[l]);
-    LLVMBuildStore(B, fn_bool(F, true), act[l]);
-  }
-  LLVMBuildBr(B, round_bb);
-  /* a round: every lane still running takes one step of the inner loop */
   fn_position(F, round_bb);
   for (int l = 0; l < LANES; l++) {
     LLVMBasicBlockRef step_bb = fn_block(F, "lane.step"), go_bb = fn_block(F, "lane.go"),
@@ -557,10 +663,138 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
   LLVMValueRef any = LLVMBuildLoad2(B, L->t_i1, act[0], "");
   for (int l = 1; l < LANES; l++)
     any = LLVMBuildOr(B, any, LLVMBuildLoad2(B, L->t_i1, act[l], ""), "");
-  LLVMBasicBlockRef ok_bb = fn_block(F, "lanes.ok"), suffix_bb = fn_block(F, "lanes.suffix");
+  LLVMBasicBlockRef ok_bb = fn_block(F, "lanes.ok");
   fn_cond_br_unlikely(F, LLVMBuildLoad2(B, L->t_i1, flag, ""), exit_bb, ok_bb);
   fn_position(F, ok_bb);
   LLVMBuildCondBr(B, any, round_bb, suffix_bb);
+}
+
+/* A uniform inner loop: one k loop, each step running every lane's body
+ * in order (LLVM's SLP vectorizer can then do the lanes' like operations
+ * in one vector instruction). */
+static void uniform_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVMValueRef lo,
+                           LLVMValueRef hi) {
+  Lower *L = F->L;
+  LLVMBuilderRef B = F->b;
+  Type *i64 = tt_scalar(F, TY_I64);
+  LLVMValueRef kslot = fn_alloca(F, L->t_i64, "lanes.inner");
+  LLVMBuildStore(B, lo, kslot);
+  LLVMBasicBlockRef cond_bb = fn_block(F, "lanes.icond"), body_bb = fn_block(F, "lanes.ibody"),
+                    done_bb = fn_block(F, "lanes.idone");
+  LLVMBuildBr(B, cond_bb);
+  fn_position(F, cond_bb);
+  LLVMValueRef k = LLVMBuildLoad2(B, L->t_i64, kslot, "");
+  LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, k, hi, ""), body_bb, done_bb);
+  fn_position(F, body_bb);
+  LLVMBuildStore(B, LLVMBuildNSWAdd(B, k, fn_i64(F, 1), ""), kslot);
+  /* memory_ok showed the inner reads in bounds, their indices computed
+   * without overflow */
+  Node *const *proven = F->proven;
+  int nproven = F->nproven;
+  Node **all = ARENA_ARRAY(L->arena, Node *, nproven + lp->ninner);
+  memcpy(all, proven, (size_t)nproven * sizeof *all);
+  memcpy(all + nproven, lp->inner, (size_t)lp->ninner * sizeof *all);
+  F->proven = all;
+  F->nproven = nproven + lp->ninner;
+  for (int l = 0; l < LANES; l++) {
+    swap_lane(F, lp, slots[l]);
+    store_sym(F, lp->w->a->sym, k, i64);
+    lower_block(F, &lp->w->list);
+    swap_lane(F, lp, slots[l]);
+  }
+  F->proven = proven;
+  F->nproven = nproven;
+  LLVMBuildBr(B, cond_bb);
+  fn_position(F, done_bb);
+}
+
+/* Runs the lanes over the first count - count % LANES iterations of the
+ * loop `start + k * step` (k = 0 .. count-1, count unsigned); `break` in a
+ * suffix goes to end_bb.  Leaves the builder where the ordinary loop must
+ * run iterations done .. count-1, and returns done. */
+LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef start,
+                         LLVMValueRef step, LLVMValueRef count, LLVMBasicBlockRef end_bb) {
+  Lower *L = F->L;
+  LLVMBuilderRef B = F->b;
+  Symbol *iv = forn->a->sym;
+  NodeList prefix = {forn->list.data, lp->wi, lp->wi};
+  NodeList suffix = {forn->list.data + lp->wi + 1, forn->list.len - lp->wi - 1, 0};
+  LLVMValueRef *slots[LANES], act[LANES];
+  for (int l = 0; l < LANES; l++) {
+    slots[l] = ARENA_ARRAY(L->arena, LLVMValueRef, lp->nvars);
+    for (int v = 0; v < lp->nvars; v++)
+      slots[l][v] = l || v >= lp->nlocal
+                        ? fn_alloca(F, lower_llvm_type(L, lp->vars[v]->ty), "lane.var")
+                        : *slot_ref(F, lp->vars[v]);
+    act[l] = fn_alloca(F, L->t_i1, "lane.active");
+  }
+  /* an inner `for k in range`: per lane, k's next value and the stop */
+  NodeList *range = lp->w->kind == ND_FOR ? &lp->w->b->list : NULL;
+  LLVMValueRef kk[LANES], stop[LANES];
+  for (int l = 0; range && l < LANES; l++) {
+    kk[l] = fn_alloca(F, L->t_i64, "lane.k");
+    stop[l] = fn_alloca(F, L->t_i64, "lane.stop");
+  }
+  Type *i64 = tt_scalar(F, TY_I64);
+  LLVMValueRef kslot = fn_alloca(F, L->t_i64, "lanes.k"), flag = fn_alloca(F, L->t_i1, "lanes.failed");
+  LLVMBuildStore(B, fn_i64(F, 0), kslot);
+  LLVMBasicBlockRef cond_bb = fn_block(F, "lanes.cond"), body_bb = fn_block(F, "lanes.body"),
+                    round_bb = fn_block(F, "lanes.round"), exit_bb = fn_block(F, "lanes.exit");
+  int line = F->line;
+  LLVMValueRef ulo = NULL, uhi = NULL;
+  if (lp->uniform) { /* names the body never assigns: evaluated once */
+    F->line = lp->w->span.line ? lp->w->span.line : line;
+    ulo = range->len == 2 ? convert(F, lower_expr(F, range->data[0]), range->data[0]->ty, i64)
+                          : fn_i64(F, 0);
+    Node *hi = range->data[range->len - 1];
+    uhi = convert(F, lower_expr(F, hi), hi->ty, i64);
+    F->line = line;
+  }
+  if (lp->nreads || lp->ninner) {
+    LLVMValueRef whole = LLVMBuildAnd(B, count, fn_i64(F, -LANES), "");
+    LLVMValueRef last = LLVMBuildAdd(B, start, LLVMBuildMul(B, LLVMBuildSub(B, whole, fn_i64(F, 1), ""),
+                                                            step, ""), "");
+    LLVMBuildCondBr(B, memory_ok(F, lp, start, last, ulo, uhi), cond_bb, exit_bb);
+  } else {
+    LLVMBuildBr(B, cond_bb);
+  }
+  fn_position(F, cond_bb);
+  LLVMValueRef k = LLVMBuildLoad2(B, L->t_i64, kslot, "k");
+  LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGE, LLVMBuildSub(B, count, k, ""),
+                                   fn_i64(F, LANES), ""), body_bb, exit_bb);
+  fn_position(F, body_bb);
+  LLVMBuildStore(B, fn_bool(F, false), flag);
+  F->defer_slot = flag;
+  for (int l = 0; l < LANES; l++) {
+    swap_lane(F, lp, slots[l]);
+    LLVMValueRef kl = LLVMBuildAdd(B, k, fn_i64(F, l), "");
+    /* start + k*step in wrapping arithmetic is exact: the value is in range */
+    LLVMValueRef i = LLVMBuildAdd(B, start, LLVMBuildMul(B, kl, step, ""), "lane.i");
+    store_sym(F, iv, i, i64);
+    for (int v = lp->nlocal; v < lp->nvars; v++)
+      LLVMBuildStore(B, fn_i64(F, 0), sym_slot(F, lp->vars[v]));
+    lower_block(F, &prefix);
+    if (range && !lp->uniform) { /* the inner range's arguments, once, in the lane */
+      F->line = lp->w->span.line ? lp->w->span.line : line;
+      LLVMValueRef lo = range->len == 2 ? lower_expr(F, range->data[0]) : fn_i64(F, 0);
+      LLVMBuildStore(B, convert(F, lo, range->len == 2 ? range->data[0]->ty : i64, i64), kk[l]);
+      Node *hi = range->data[range->len - 1];
+      LLVMBuildStore(B, convert(F, lower_expr(F, hi), hi->ty, i64), stop[l]);
+      F->line = line;
+    }
+    swap_lane(F, lp, slots[l]);
+    LLVMBuildStore(B, fn_bool(F, true), act[l]);
+  }
+  LLVMBasicBlockRef suffix_bb = fn_block(F, "lanes.suffix");
+  if (lp->uniform) {
+    uniform_rounds(F, lp, slots, ulo, uhi);
+    F->defer_slot = NULL;
+    F->line = line;
+    fn_cond_br_unlikely(F, LLVMBuildLoad2(B, L->t_i1, flag, ""), exit_bb, suffix_bb);
+  } else {
+    LLVMBuildBr(B, round_bb);
+    lane_rounds(F, lp, slots, act, range, kk, stop, round_bb, flag, exit_bb, suffix_bb, line);
+  }
   /* the suffixes, in order, on the ordinary variables */
   fn_position(F, suffix_bb);
   for (int l = 0; l < LANES; l++) {
