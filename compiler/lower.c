@@ -830,6 +830,13 @@ static void loop_md_add(Fn *F, LLVMValueRef backedge, LLVMMetadataRef op) {
   LLVMSetMetadata(backedge, kind, LLVMMetadataAsValue(c, loop));
 }
 
+void mark_loop_scalar(Fn *F, LLVMValueRef backedge) {
+  LLVMContextRef c = F->L->ctx;
+  LLVMMetadataRef vec[] = {LLVMMDStringInContext2(c, "llvm.loop.vectorize.enable", 26),
+                           LLVMValueAsMetadata(LLVMConstInt(F->L->t_i1, 0, 0))};
+  loop_md_add(F, backedge, LLVMMDNodeInContext2(c, vec, 2));
+}
+
 /* Runtime unrolling and loop exits.  LLVM runtime-unrolls a loop with more
  * than one exit only when told to (-unroll-runtime-multi-exit, emit.c); a
  * check's raise path is such an exit, so without the option no loop with a

@@ -228,6 +228,8 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
 /* lower.c: runs `body` as a loop body with break -> brk and continue -> cont;
  * the body of while loop w so, with its bounded increments (lower_whilebound.c) */
 void lower_loop_body(Fn *F, NodeList *body, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont);
+/* !llvm.loop on a back edge: the loop vectorizer leaves it alone */
+void mark_loop_scalar(Fn *F, LLVMValueRef backedge);
 void lower_while_body(Fn *F, Node *w, LLVMBasicBlockRef brk, LLVMBasicBlockRef cont);
 
 /* lower_promote.c: array elements a range loop names at fixed indices,
