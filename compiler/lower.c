@@ -43,6 +43,10 @@ static LLVMAttributeRef enum_attr(Lower *L, const char *name) {
   return LLVMCreateEnumAttribute(L->ctx, kind, 0);
 }
 
+void lower_noinline_call(Lower *L, LLVMValueRef call) {
+  LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex, enum_attr(L, "noinline"));
+}
+
 LLVMBasicBlockRef fn_block(Fn *F, const char *name) {
   return LLVMAppendBasicBlockInContext(F->L->ctx, F->fn, name);
 }
@@ -666,7 +670,7 @@ static void lower_while_loop(Fn *F, Node *n) {
   int np = F->f->nparams;
   bool *use = ARENA_ARRAY(F->L->arena, bool, np + 1);
   memset(use, 0, sizeof(bool) * (size_t)(np + 1));
-  LLVMValueRef unit = F->strided_copy ? NULL : unit_stride_test(F, n, use);
+  LLVMValueRef unit = F->cold_copy ? NULL : unit_stride_test(F, n, use);
   if (!unit) {
     lower_while_copy(F, n);
     return;
@@ -932,7 +936,7 @@ static void maybe_keep_scalar(Fn *F, Node *forn) {
  * copies alike cost about twice the extra build time); other loops may
  * stay scalar (maybe_keep_scalar). */
 static void finish_loop_copy(Fn *F, Node *forn) {
-  if (F->strided_copy && F->backedge)
+  if (F->cold_copy && F->backedge)
     mark_cold_loop(F, F->backedge);
   else
     maybe_keep_scalar(F, forn);
@@ -1113,7 +1117,7 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   }
   DepPlan dp;
   bool par = step_known && loop_dep_plan(F, n, step, &dp);
-  if (!lv->nest && !F->strided_copy && loop_layout_plan(F, n, &lay)) { /* lower_layout.c: strides as constants */
+  if (!lv->nest && !F->cold_copy && loop_layout_plan(F, n, &lay)) { /* lower_layout.c: strides as constants */
     LLVMBasicBlockRef lay_bb = fn_block(F, "for.layout"), gen_bb = fn_block(F, "for.fast.any");
     LLVMBuildCondBr(B, loop_layout_guard(F, &lay), lay_bb, gen_bb);
     fn_position(F, lay_bb);
@@ -1422,6 +1426,14 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
     promote_leave(F);
     LLVMBuildBr(F->b, else_bb);
     fn_position(F, plain_bb);
+    /* the fallback runs only for arrays that overlap or a cell index out
+     * of range: a plain loop keeps the build time down */
+    bool cold = F->cold_copy;
+    F->cold_copy = true;
+    range_loops(F, n, &rc, else_bb, end_bb);
+    F->cold_copy = cold;
+    lower_else_and_end(F, &n->list2, else_bb, end_bb);
+    return;
   }
   LanePlan lp;
   if (loop_lanes_plan(F, n, &lp)) {
@@ -1567,9 +1579,9 @@ static void lower_dispatched(Fn *F, Node *n, const bool *unit, void (*lower)(Fn 
     LLVMBuildBr(F->b, join);
   swap_strides(F, unit, vals); /* back to the run-time strides */
   fn_position(F, any_bb);
-  F->strided_copy = true;
+  F->cold_copy = true;
   lower(F, n);
-  F->strided_copy = false;
+  F->cold_copy = false;
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, join);
   fn_position(F, join);

@@ -100,6 +100,8 @@ static LLVMValueRef call_compiled(Fn *F, Node *n) {
   bool proven = loop_proven(F, n);
   LLVMValueRef callee = proven ? lower_proven_variant(L, gi) : L->impl_fn[gi];
   LLVMValueRef st = LLVMBuildCall2(F->b, L->impl_ty[gi], callee, args, na, "");
+  if (!F->loop && g->has_loops) /* runs once per call of this function: inlining */
+    lower_noinline_call(L, st); /* would buy nothing but build time (nbody_energy) */
   if (!proven) {
     LLVMBasicBlockRef ok = fn_guard(F, LLVMBuildICmp(F->b, LLVMIntNE, st, fn_i32(F, 0), ""));
     fn_raise_done(F, ok); /* the callee raised: add this frame, return -1 */

@@ -98,7 +98,8 @@ typedef struct Fn {
   bool nonzero;                 /* divisors are proven non-zero (and // not by -1) */
   bool in_fast_nest;            /* lowering the fast copy of a versioned nest */
   bool in_dispatch;             /* lowering the unit-stride copy of a dispatched loop */
-  bool strided_copy;            /* lowering the strided copy of a dispatched loop */
+  bool cold_copy;               /* lowering a copy only rare arguments run (a dispatched loop's
+                                 * strided copy, a promoted loop's fallback): plain loops */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
   struct Forward *fwd;          /* the fast copy's carried store (lower_forward.c), or NULL */
   Symbol *fiv_sym;              /* a range loop's variable whose float value is kept in */
@@ -219,6 +220,7 @@ typedef struct LanePlan {
   Node **same;      /* arrays both read and stored, by the loop variable alone (names) */
   int nsame;
   bool uniform;     /* an inner range every lane runs alike: one loop steps them all */
+  int nlanes;       /* how many lanes */
   Node **inner;     /* its body's subscripts (uniform only) */
   int ninner;
 } LanePlan;

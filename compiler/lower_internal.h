@@ -78,6 +78,7 @@ int lower_func_index(const Lower *L, const FuncInst *f);
 
 /* lower.c (function bodies) */
 void lower_declare_impls(Lower *L);   /* declares every SYMBOL_impl */
+void lower_noinline_call(Lower *L, LLVMValueRef call); /* the call site is never inlined */
 void lower_bodies(Lower *L);          /* defines them */
 LLVMValueRef lower_proven_variant(Lower *L, int i); /* declares SYMBOL_proven on first use */
 

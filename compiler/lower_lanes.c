@@ -42,8 +42,9 @@
  * assigns (`range(k)`, `range(1, d)`, `range(a.shape[1])`) and the inner
  * body has no break or continue, every lane runs the same k: one k loop
  * runs each lane's body in turn (uniform_rounds), without per-lane tests,
- * and LLVM's SLP vectorizer does the four lanes' like operations in one
- * vector instruction (conv1d 0.36x, horner 0.86x, rk4_decay 0.71x).  Its
+ * and LLVM's SLP vectorizer does the lanes' like operations in one vector
+ * instruction.  Such loops run 8 lanes (UNIFORM_LANES), except when an
+ * inner read indexes a row by the loop variable (reads_across_rows).  Its
  * body may then read arrays (conv1d's `x[i + j]`, matmul's `b[k, j]`) at
  * indices that are sums and differences of the two loop variables and
  * invariant ints.  Before the lanes start, memory_ok tests each such index
@@ -74,7 +75,9 @@
  *  - math.fabs and math.sqrt (whose domain check is deferred too). */
 #include "lower_fn.h"
 
-#define LANES 4
+#define LANES 4          /* lanes of a loop whose lanes step one by one */
+#define UNIFORM_LANES 8  /* of a uniform one */
+#define MAX_LANES 8
 
 typedef VEC(Symbol *) SymVec;
 
@@ -366,6 +369,23 @@ static bool float_op(const Node *n, const void *ctx) {
   return (n->kind == ND_BINOP || n->kind == ND_AUGASSIGN) && n->ty && type_is_float(n->ty);
 }
 
+static bool names_sym(const Node *n, const void *ctx) {
+  return n->kind == ND_NAME && n->sym == (const Symbol *)ctx;
+}
+
+/* An inner read indexes an axis other than the last by the loop variable
+ * (kmeans' `cent[c, d]`): neighbouring lanes read a row apart, and eight
+ * lanes made the SLP vectorizer gather them (1.74x slower than four). */
+static bool reads_across_rows(const LanePlan *lp, const Symbol *iv) {
+  for (int r = 0; r < lp->ninner; r++) {
+    const Node *sub = lp->inner[r];
+    for (int d = 0; d + 1 < sub->list.len; d++)
+      if (node_any(sub->list.data[d], names_sym, iv))
+        return true;
+  }
+  return false;
+}
+
 /* Only a uniform inner loop may read arrays: one with a lane per round
  * (matmul's k loop, horner's coefficients, kmeans' centres) ran 1.4-2.9x
  * slower, where LLVM no longer vectorizes or unrolls it. */
@@ -407,7 +427,7 @@ static bool statements_ok(Fn *F, Node *w, NodeList *prefix, bool uniform) {
 
 /* The for loop qualifies (see above): fills lp. */
 bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp) {
-  if (F->defer_slot || F->drop_stores || F->strided_copy || F->nres || F->fwd || F->fiv_sym)
+  if (F->defer_slot || F->drop_stores || F->cold_copy || F->nres || F->fwd || F->fiv_sym)
     return false;
   const Node *iv = forn->a;
   if (!iv || iv->kind != ND_NAME || !iv->sym || iv->sym->kind != SYM_LOCAL || !iv->ty ||
@@ -424,6 +444,7 @@ bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp) {
   Node *w = forn->list.data[wi];
   Scan s = {F, &forn->list, w, {forn->list.data, wi, wi}, {0}, {0}, {0}, {0}};
   lp->uniform = uniform_range(&forn->list, w);
+
   if (w->list2.len || !node_any(w, float_op, NULL) ||
       (!lp->uniform && node_any(w, any_subscript, NULL)) || !statements_ok(F, w, &s.prefix, lp->uniform) ||
       !plan_memory(&s, forn, iv->sym, lp))
@@ -450,6 +471,7 @@ bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp) {
       return false;
   lp->w = w;
   lp->wi = wi;
+  lp->nlanes = lp->uniform && !reads_across_rows(lp, iv->sym) ? UNIFORM_LANES : LANES;
   lp->ncopy = s.def.len;
   lp->nlocal = s.def.len + s.tmp.len;
   lp->nvars = lp->nlocal + s.cnt.len;
@@ -627,10 +649,11 @@ static void lane_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVMVal
                         LLVMBasicBlockRef round_bb, LLVMValueRef flag, LLVMBasicBlockRef exit_bb,
                         LLVMBasicBlockRef suffix_bb, int line) {
   Lower *L = F->L;
+  int nl = lp->nlanes;
   LLVMBuilderRef B = F->b;
   Type *i64 = tt_scalar(F, TY_I64);
   fn_position(F, round_bb);
-  for (int l = 0; l < LANES; l++) {
+  for (int l = 0; l < nl; l++) {
     LLVMBasicBlockRef step_bb = fn_block(F, "lane.step"), go_bb = fn_block(F, "lane.go"),
                       off_bb = fn_block(F, "lane.off"), next_bb = fn_block(F, "lane.next");
     LLVMBuildCondBr(B, LLVMBuildLoad2(B, L->t_i1, act[l], ""), step_bb, next_bb);
@@ -661,7 +684,7 @@ static void lane_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVMVal
   F->defer_slot = NULL;
   F->line = line;
   LLVMValueRef any = LLVMBuildLoad2(B, L->t_i1, act[0], "");
-  for (int l = 1; l < LANES; l++)
+  for (int l = 1; l < nl; l++)
     any = LLVMBuildOr(B, any, LLVMBuildLoad2(B, L->t_i1, act[l], ""), "");
   LLVMBasicBlockRef ok_bb = fn_block(F, "lanes.ok");
   fn_cond_br_unlikely(F, LLVMBuildLoad2(B, L->t_i1, flag, ""), exit_bb, ok_bb);
@@ -675,6 +698,7 @@ static void lane_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVMVal
 static void uniform_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVMValueRef lo,
                            LLVMValueRef hi) {
   Lower *L = F->L;
+  int nl = lp->nlanes;
   LLVMBuilderRef B = F->b;
   Type *i64 = tt_scalar(F, TY_I64);
   LLVMValueRef kslot = fn_alloca(F, L->t_i64, "lanes.inner");
@@ -696,7 +720,7 @@ static void uniform_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVM
   memcpy(all + nproven, lp->inner, (size_t)lp->ninner * sizeof *all);
   F->proven = all;
   F->nproven = nproven + lp->ninner;
-  for (int l = 0; l < LANES; l++) {
+  for (int l = 0; l < nl; l++) {
     swap_lane(F, lp, slots[l]);
     store_sym(F, lp->w->a->sym, k, i64);
     lower_block(F, &lp->w->list);
@@ -717,12 +741,13 @@ static void uniform_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVM
 LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef start,
                          LLVMValueRef step, LLVMValueRef count, LLVMBasicBlockRef end_bb) {
   Lower *L = F->L;
+  int nl = lp->nlanes;
   LLVMBuilderRef B = F->b;
   Symbol *iv = forn->a->sym;
   NodeList prefix = {forn->list.data, lp->wi, lp->wi};
   NodeList suffix = {forn->list.data + lp->wi + 1, forn->list.len - lp->wi - 1, 0};
-  LLVMValueRef *slots[LANES], act[LANES];
-  for (int l = 0; l < LANES; l++) {
+  LLVMValueRef *slots[MAX_LANES], act[MAX_LANES];
+  for (int l = 0; l < nl; l++) {
     slots[l] = ARENA_ARRAY(L->arena, LLVMValueRef, lp->nvars);
     for (int v = 0; v < lp->nvars; v++)
       slots[l][v] = l || v >= lp->nlocal
@@ -732,8 +757,8 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
   }
   /* an inner `for k in range`: per lane, k's next value and the stop */
   NodeList *range = lp->w->kind == ND_FOR ? &lp->w->b->list : NULL;
-  LLVMValueRef kk[LANES], stop[LANES];
-  for (int l = 0; range && l < LANES; l++) {
+  LLVMValueRef kk[MAX_LANES], stop[MAX_LANES];
+  for (int l = 0; range && l < nl; l++) {
     kk[l] = fn_alloca(F, L->t_i64, "lane.k");
     stop[l] = fn_alloca(F, L->t_i64, "lane.stop");
   }
@@ -753,7 +778,7 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
     F->line = line;
   }
   if (lp->nreads || lp->ninner) {
-    LLVMValueRef whole = LLVMBuildAnd(B, count, fn_i64(F, -LANES), "");
+    LLVMValueRef whole = LLVMBuildAnd(B, count, fn_i64(F, -nl), "");
     LLVMValueRef last = LLVMBuildAdd(B, start, LLVMBuildMul(B, LLVMBuildSub(B, whole, fn_i64(F, 1), ""),
                                                             step, ""), "");
     LLVMBuildCondBr(B, memory_ok(F, lp, start, last, ulo, uhi), cond_bb, exit_bb);
@@ -763,12 +788,12 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
   fn_position(F, cond_bb);
   LLVMValueRef k = LLVMBuildLoad2(B, L->t_i64, kslot, "k");
   LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGE, LLVMBuildSub(B, count, k, ""),
-                                   fn_i64(F, LANES), ""), body_bb, exit_bb);
+                                   fn_i64(F, nl), ""), body_bb, exit_bb);
   fn_position(F, body_bb);
   LLVMBuildStore(B, fn_bool(F, false), flag);
   F->defer_slot = flag;
   LLVMValueRef i0 = NULL;
-  for (int l = 0; l < LANES; l++) {
+  for (int l = 0; l < nl; l++) {
     swap_lane(F, lp, slots[l]);
     /* start + k*step in wrapping arithmetic is exact: the value is in range.
      * With a constant step the lanes' values are i0 + l*step, nsw (each is
@@ -811,7 +836,7 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
   }
   /* the suffixes, in order, on the ordinary variables */
   fn_position(F, suffix_bb);
-  for (int l = 0; l < LANES; l++) {
+  for (int l = 0; l < nl; l++) {
     for (int v = 0; l && v < lp->ncopy; v++) {
       LLVMTypeRef ty = lower_llvm_type(L, lp->vars[v]->ty);
       LLVMBuildStore(B, LLVMBuildLoad2(B, ty, slots[l][v], ""), slots[0][v]);
@@ -830,7 +855,7 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
     F->line = line;
     fn_position(F, next_bb);
   }
-  LLVMBuildStore(B, LLVMBuildAdd(B, LLVMBuildLoad2(B, L->t_i64, kslot, ""), fn_i64(F, LANES), ""),
+  LLVMBuildStore(B, LLVMBuildAdd(B, LLVMBuildLoad2(B, L->t_i64, kslot, ""), fn_i64(F, nl), ""),
                  kslot);
   LLVMBuildBr(B, cond_bb);
   fn_position(F, exit_bb);

@@ -297,7 +297,7 @@ static bool has_branch(const NodeList *l) {
 
 int loop_dispatch_plan(Fn *F, Node *loop, bool *unit) {
   DispatchScan d = {F, unit, 0};
-  if (F->strided_copy || F->in_dispatch)
+  if (F->cold_copy || F->in_dispatch)
     return 0;
   memset(unit, 0, sizeof(bool) * (size_t)F->f->nparams);
   if (has_inner_loop(loop))

@@ -1069,7 +1069,7 @@ bool loop_version_plan(Fn *F, Node *forn, LoopVersion *out) {
   Node *t = forn->a;
   if (!t || t->kind != ND_NAME || !t->sym || !t->sym->ty || t->sym->ty->kind != TY_I64)
     return false;
-  if (F->in_fast_nest || F->strided_copy) /* covered by the nest guard; or the rare strided copy (lower_layout.c) */
+  if (F->in_fast_nest || F->cold_copy) /* covered by the nest guard; or the rare strided copy (lower_layout.c) */
     return false;
   Plan p = {0};
   p.F = F;

@@ -61,7 +61,7 @@ def _program(seed):
     elif kind < 0.5:
         lines.append(f"        for k in {r.choice(['range(lim)', 'range(1, lim + 1)', 'range(2, lim)'])}:")
         body_pad = "            "
-        # i + k < 13 + 10 and i - k + 12 >= 2 stay inside w's 32 elements
+        # i + k < 17 + 10 and i - k + 12 >= 2 stay inside w's 32 elements
         reads = ["float(w[i + k])", "float(w[k + 3])", "float(w[i - k + 12])", "w[k]"]
     else:
         lines.append("        c = 0")
@@ -105,7 +105,7 @@ def mods(flags):
 def test_random_program(mods, k):
     name, _ = PROGRAMS[k]
     rng = np.random.default_rng(SEED0 + k)
-    for n in [0, 1, 4, 7, 13]:
+    for n in [0, 1, 4, 7, 13, 17]:
         x = rng.uniform(-3.0, 3.0, n)
         w = rng.uniform(-3.0, 3.0, 32)
         if n > 5:

@@ -246,3 +246,38 @@ def dot(a: f64[:], b: f64[:]) -> float:
     compiled, _ = build(src)
     a = np.arange(1000.0) / 7
     assert math.isclose(compiled.dot(a, a), float(a @ a), rel_tol=1e-12)
+
+
+LOOP_HELPER = '''
+@native
+def total(x: f64[:]) -> float:
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] * x[i]
+    return s
+
+@native
+def once(x: f64[:]) -> float:
+    return total(x) + 1.0
+
+@native
+def each(x: f64[:], n: int) -> float:
+    s = 0.0
+    for k in range(n):
+        s += total(x)
+    return s
+'''
+
+
+def test_call_outside_loops_not_inlined(tmp_path):
+    """A function with loops called once per call (outside any loop) stays
+    a call: inlining it buys nothing at run time and costs build time.  A
+    call inside a loop may be inlined; results as CPython's either way."""
+    from difftest import function_ir, module_ir
+    mods = build(LOOP_HELPER)
+    x = np.arange(5.0)
+    same_call(mods, "once", x)
+    same_call(mods, "each", x, 3)
+    ir = module_ir(tmp_path, LOOP_HELPER, "total,once,each")
+    assert "@total_impl(" in function_ir(ir, "once_impl")
+    assert "noinline" in ir

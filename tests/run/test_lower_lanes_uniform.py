@@ -108,7 +108,7 @@ def mods(flags):
 
 def test_conv_every_length(mods):
     rng = np.random.default_rng(11)
-    for n in range(0, 14):
+    for n in range(0, 28):
         x = rng.uniform(size=n)
         for k in [1, 3, 4, 5, 9]:
             w = rng.uniform(size=k)
@@ -166,9 +166,9 @@ def test_index_overflow(mods, flags):
 def test_horner_and_matmul(mods):
     rng = np.random.default_rng(14)
     for d in [1, 2, 5]:
-        for n in [0, 3, 4, 9]:
+        for n in [0, 3, 4, 7, 8, 9, 15, 16, 17]:  # around multiples of 4 and 8 lanes
             same_call(mods, "horner", rng.uniform(-1, 1, d), rng.uniform(-2, 2, n), np.zeros(n))
-    for n, p, m in [(3, 4, 5), (4, 1, 9), (2, 0, 6), (5, 7, 8)]:
+    for n, p, m in [(3, 4, 5), (4, 1, 9), (2, 0, 6), (5, 7, 8), (2, 3, 16), (3, 5, 17)]:
         a, b = rng.uniform(size=(n, p)), rng.uniform(size=(p, m))
         same_call(mods, "matmul", a, b, np.zeros((n, m)))
         same_call(mods, "matmul", np.asfortranarray(a), np.asfortranarray(b), np.zeros((n, m), order="F"))
