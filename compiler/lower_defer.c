@@ -86,6 +86,13 @@ static bool ok_expr(Fn *F, const Node *n) {
         return false;
     return true;
   case ND_CALL:
+    if (n->callee && !n->list2.len && loop_proven(F, n)) {
+      /* a pure callee whose checks a guard discharged: it cannot raise */
+      for (int i = 0; i < n->list.len; i++)
+        if (!ok_expr(F, n->list.data[i]))
+          return false;
+      return true;
+    }
     if (n->callee || n->list2.len ||
         !(n->builtin == BI_LEN || n->builtin == BI_ABS || n->builtin == BI_MIN ||
           n->builtin == BI_MAX || n->builtin == BI_INT || n->builtin == BI_FLOAT ||

@@ -140,6 +140,12 @@ bool loop_proven(const Fn *F, const Node *sub);
 typedef struct PureFn PureFn;
 const PureFn *pure_callee(Lower *L, int gi);
 Node *const *pure_checks(const PureFn *pf, int *n);
+/* A call of a pure callee whose int arguments have intervals when the
+ * variables vars[] do (lower_lanes.c); and i1: with vars[k] in [lo[k],
+ * hi[k]], the callee's checks cannot fail (it may call SYMBOL_proven). */
+bool pure_call_covered(Fn *F, const Node *call, const Symbol *const *vars, int nvars);
+LLVMValueRef pure_call_ok(Fn *F, Node *call, const Symbol *const *vars, const LLVMValueRef *lo,
+                          const LLVMValueRef *hi, int nvars);
 
 /* lower_layout.c: the layout-specialized third copy of a versioned loop */
 typedef struct LoopLayout {
@@ -223,6 +229,10 @@ typedef struct LanePlan {
   int nlanes;       /* how many lanes */
   Node **inner;     /* its body's subscripts (uniform only) */
   int ninner;
+  Node **calls;     /* its body's calls of pure callees (uniform only) */
+  int ncalls;
+  const Symbol **cvars; /* the ints their arguments use: iv, k, invariants */
+  int ncvars;
 } LanePlan;
 bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp);
 LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef start,

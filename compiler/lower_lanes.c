@@ -55,7 +55,9 @@
  * reads must share no byte with those the suffix stores into.  A loop
  * with a lane per round that reads arrays (matmul's k loop, horner's
  * coefficients, kmeans' centres) ran 1.4-2.9x slower, so only uniform
- * lanes read arrays in the inner loop (any_subscript).
+ * lanes read arrays in the inner loop (any_subscript).  A uniform inner
+ * loop may also call pure callees (plan_calls), whose checks memory_ok
+ * evaluates over the lanes' intervals first.
  *
  * More forms that keep it exact:
  *  - the prefix may read array elements whose indices are the loop
@@ -414,6 +416,57 @@ static bool uniform_range(const NodeList *body, Node *w) {
   return true;
 }
 
+typedef struct CallScan {
+  Fn *F;
+  const NodeList *body;  /* the outer loop's */
+  VEC(const Symbol *) vars; /* the loop variable, the inner one, invariant ints */
+  NodeVec calls;
+  bool bad;
+} CallScan;
+
+static bool note_invariant(const Node *n, const void *ctx) {
+  CallScan *c = (CallScan *)ctx;
+  if (n->kind == ND_NAME && n->sym && n->sym->kind != SYM_CONST && n->ty &&
+      n->ty->kind == TY_I64 && invariant_name(c->body, n)) {
+    for (int i = 0; i < c->vars.len; i++)
+      if (c->vars.data[i] == n->sym)
+        return false;
+    vec_push(c->F->L->arena, &c->vars, n->sym);
+  }
+  return false;
+}
+
+static bool note_call(const Node *n, const void *ctx) {
+  CallScan *c = (CallScan *)ctx;
+  if (n->kind == ND_CALL && n->callee) {
+    for (int i = 0; i < n->list.len; i++)
+      node_any(n->list.data[i], note_invariant, c);
+    vec_push(c->F->L->arena, &c->calls, (Node *)n);
+  }
+  return false;
+}
+
+/* The calls of compiled functions in a uniform inner loop: pure callees
+ * whose int arguments are built from the two loop variables, ints the
+ * outer body never assigns and constants (spectral_norm's eval_a(i, j)).
+ * memory_ok tests their checks over the lanes' intervals; they then call
+ * the variant without checks.  False if another call is there. */
+static bool plan_calls(Fn *F, const NodeList *body, const Node *w, const Symbol *iv, LanePlan *lp) {
+  CallScan c = {F, body, {0}, {0}, false};
+  vec_push(F->L->arena, &c.vars, iv);
+  vec_push(F->L->arena, &c.vars, w->a->sym);
+  for (int i = 0; i < w->list.len; i++)
+    node_any(w->list.data[i], note_call, &c);
+  for (int i = 0; i < c.calls.len; i++)
+    if (!pure_call_covered(F, c.calls.data[i], c.vars.data, c.vars.len))
+      return false;
+  lp->calls = c.calls.data;
+  lp->ncalls = c.calls.len;
+  lp->cvars = c.vars.data;
+  lp->ncvars = c.vars.len;
+  return true;
+}
+
 static bool statements_ok(Fn *F, Node *w, NodeList *prefix, bool uniform) {
   F->lanes_scan = true;
   bool ok = defer_ok_stmts(F, &w->list) && defer_ok_stmts(F, prefix);
@@ -444,9 +497,22 @@ bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp) {
   Node *w = forn->list.data[wi];
   Scan s = {F, &forn->list, w, {forn->list.data, wi, wi}, {0}, {0}, {0}, {0}};
   lp->uniform = uniform_range(&forn->list, w);
-
+  lp->ncalls = 0;
+  if (lp->uniform && !plan_calls(F, &forn->list, w, iv->sym, lp))
+    return false;
+  /* the covered calls count as proven while the statements are judged */
+  Node *const *proven = F->proven;
+  int nproven = F->nproven;
+  Node **all = ARENA_ARRAY(F->L->arena, Node *, nproven + lp->ncalls + 1);
+  memcpy(all, proven, (size_t)nproven * sizeof *all);
+  memcpy(all + nproven, lp->calls, (size_t)lp->ncalls * sizeof *all);
+  F->proven = all;
+  F->nproven = nproven + lp->ncalls;
+  bool stmts = statements_ok(F, w, &s.prefix, lp->uniform);
+  F->proven = proven;
+  F->nproven = nproven;
   if (w->list2.len || !node_any(w, float_op, NULL) ||
-      (!lp->uniform && node_any(w, any_subscript, NULL)) || !statements_ok(F, w, &s.prefix, lp->uniform) ||
+      (!lp->uniform && node_any(w, any_subscript, NULL)) || !stmts ||
       !plan_memory(&s, forn, iv->sym, lp))
     return false;
   vec_push(F->L->arena, &s.def, iv->sym);
@@ -609,6 +675,21 @@ static LLVMValueRef memory_ok(Fn *F, const LanePlan *lp, LLVMValueRef first, LLV
                               LLVMValueRef lo, LLVMValueRef hi) {
   LLVMBuilderRef B = F->b;
   LLVMValueRef ok = fn_bool(F, true), zero = fn_i64(F, 0);
+  if (lp->ncalls) { /* the callees' checks over the lanes' intervals */
+    LLVMValueRef up = LLVMBuildICmp(B, LLVMIntSLT, first, last, "");
+    LLVMValueRef *los = ARENA_ARRAY(F->L->arena, LLVMValueRef, lp->ncvars);
+    LLVMValueRef *his = ARENA_ARRAY(F->L->arena, LLVMValueRef, lp->ncvars);
+    los[0] = LLVMBuildSelect(B, up, first, last, "");
+    his[0] = LLVMBuildSelect(B, up, last, first, "");
+    los[1] = lo;
+    his[1] = LLVMBuildSub(B, hi, fn_i64(F, 1), "");
+    for (int v = 2; v < lp->ncvars; v++) /* an invariant: its value */
+      los[v] = his[v] = load_sym(F, (Symbol *)lp->cvars[v]);
+    LLVMValueRef calls = fn_bool(F, true);
+    for (int c = 0; c < lp->ncalls; c++)
+      calls = LLVMBuildAnd(B, calls, pure_call_ok(F, lp->calls[c], lp->cvars, los, his, lp->ncvars), "");
+    ok = LLVMBuildAnd(B, ok, LLVMBuildOr(B, calls, LLVMBuildICmp(B, LLVMIntSGE, lo, hi, ""), ""), "");
+  }
   for (int r = 0; r < lp->ninner; r++) {
     Node *sub = lp->inner[r];
     ok = LLVMBuildAnd(B, ok, inner_index_ok(F, lp, sub, first, last, lo, hi), "");
@@ -712,14 +793,15 @@ static void uniform_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVM
   fn_position(F, body_bb);
   LLVMBuildStore(B, LLVMBuildNSWAdd(B, k, fn_i64(F, 1), ""), kslot);
   /* memory_ok showed the inner reads in bounds, their indices computed
-   * without overflow */
+   * without overflow, and the calls' checks passing */
   Node *const *proven = F->proven;
   int nproven = F->nproven;
-  Node **all = ARENA_ARRAY(L->arena, Node *, nproven + lp->ninner);
+  Node **all = ARENA_ARRAY(L->arena, Node *, nproven + lp->ninner + lp->ncalls + 1);
   memcpy(all, proven, (size_t)nproven * sizeof *all);
   memcpy(all + nproven, lp->inner, (size_t)lp->ninner * sizeof *all);
+  memcpy(all + nproven + lp->ninner, lp->calls, (size_t)lp->ncalls * sizeof *all);
   F->proven = all;
-  F->nproven = nproven + lp->ninner;
+  F->nproven = nproven + lp->ninner + lp->ncalls;
   for (int l = 0; l < nl; l++) {
     swap_lane(F, lp, slots[l]);
     store_sym(F, lp->w->a->sym, k, i64);
@@ -777,7 +859,7 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
     uhi = convert(F, lower_expr(F, hi), hi->ty, i64);
     F->line = line;
   }
-  if (lp->nreads || lp->ninner) {
+  if (lp->nreads || lp->ninner || lp->ncalls) {
     LLVMValueRef whole = LLVMBuildAnd(B, count, fn_i64(F, -nl), "");
     LLVMValueRef last = LLVMBuildAdd(B, start, LLVMBuildMul(B, LLVMBuildSub(B, whole, fn_i64(F, 1), ""),
                                                             step, ""), "");

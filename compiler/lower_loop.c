@@ -945,6 +945,45 @@ static LLVMValueRef intervals_ok(Fn *F, const Plan *p, LLVMValueRef first, LLVMV
   return LLVMBuildAnd(F->b, e.ok, LLVMBuildNot(F->b, e.ovf, ""), "");
 }
 
+/* A scope for pure_call_*: vars bound to the given intervals (lo, hi NULL
+ * at plan time). */
+static Scope vars_scope(Fn *F, const Symbol *const *vars, const LLVMValueRef *lo,
+                        const LLVMValueRef *hi, int n) {
+  Scope s = {NULL, {0}};
+  for (int k = 0; k < n; k++) {
+    Binding b = {vars[k], true, lo ? lo[k] : NULL, hi ? hi[k] : NULL};
+    vec_push(F->L->arena, &s.env, b);
+  }
+  return s;
+}
+
+bool pure_call_covered(Fn *F, const Node *n, const Symbol *const *vars, int nvars) {
+  if (n->kind != ND_CALL || !n->callee || n->list2.len || n->list.len > n->callee->nparams)
+    return false;
+  Lower *L = F->L;
+  const FuncInst *g = n->callee;
+  int gi = lower_func_index(L, g);
+  if (F->rt->deep[gi] || !pure_callee(L, gi))
+    return false;
+  Scope s = vars_scope(F, vars, NULL, NULL, nvars);
+  for (int k = 0; k < g->nparams; k++) {
+    if (!int_fits_i64(g->params[k]->ty))
+      continue;
+    if (k < n->list.len ? !ival_ok(&s, n->list.data[k])
+                        : !(g->defaults && g->defaults[k] && g->defaults[k]->kind == ND_INT))
+      return false;
+  }
+  return true;
+}
+
+LLVMValueRef pure_call_ok(Fn *F, Node *n, const Symbol *const *vars, const LLVMValueRef *lo,
+                          const LLVMValueRef *hi, int nvars) {
+  IvalEval e = {F, NULL, NULL, fn_bool(F, false), fn_bool(F, true)};
+  Scope s = vars_scope(F, vars, lo, hi, nvars);
+  ival_call(&e, &s, n);
+  return LLVMBuildAnd(F->b, e.ok, LLVMBuildNot(F->b, e.ovf, ""), "");
+}
+
 /* ---------------------------------------------------------------- guard */
 
 typedef struct GuardEval {
