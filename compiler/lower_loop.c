@@ -700,23 +700,27 @@ Node *const *pure_checks(const PureFn *pf, int *n) {
 /* The interval analysis of pure_callee assumed every int parameter bound:
  * a call is covered when each such argument has an interval in the loop
  * (or is left to a constant default). */
-static bool provable_call(const Plan *p, const Node *n) {
+static bool call_covered(Fn *F, const Node *n, const Scope *s) {
   if (n->kind != ND_CALL || !n->callee || n->list2.len || n->list.len > n->callee->nparams)
     return false;
-  Lower *L = p->F->L;
+  Lower *L = F->L;
   const FuncInst *g = n->callee;
   int gi = lower_func_index(L, g);
-  if (p->F->rt->deep[gi] || !pure_callee(L, gi))
+  if (F->rt->deep[gi] || !pure_callee(L, gi))
     return false;
-  Scope s = {p, {0}};
   for (int k = 0; k < g->nparams; k++) {
     if (!int_fits_i64(g->params[k]->ty))
       continue;
-    if (k < n->list.len ? !ival_ok(&s, n->list.data[k])
+    if (k < n->list.len ? !ival_ok(s, n->list.data[k])
                         : !(g->defaults && g->defaults[k] && g->defaults[k]->kind == ND_INT))
       return false;
   }
   return true;
+}
+
+static bool provable_call(const Plan *p, const Node *n) {
+  Scope s = {p, {0}};
+  return call_covered(p->F, n, &s);
 }
 
 /* ------------------------------------------------- interval evaluation */
@@ -958,22 +962,8 @@ static Scope vars_scope(Fn *F, const Symbol *const *vars, const LLVMValueRef *lo
 }
 
 bool pure_call_covered(Fn *F, const Node *n, const Symbol *const *vars, int nvars) {
-  if (n->kind != ND_CALL || !n->callee || n->list2.len || n->list.len > n->callee->nparams)
-    return false;
-  Lower *L = F->L;
-  const FuncInst *g = n->callee;
-  int gi = lower_func_index(L, g);
-  if (F->rt->deep[gi] || !pure_callee(L, gi))
-    return false;
   Scope s = vars_scope(F, vars, NULL, NULL, nvars);
-  for (int k = 0; k < g->nparams; k++) {
-    if (!int_fits_i64(g->params[k]->ty))
-      continue;
-    if (k < n->list.len ? !ival_ok(&s, n->list.data[k])
-                        : !(g->defaults && g->defaults[k] && g->defaults[k]->kind == ND_INT))
-      return false;
-  }
-  return true;
+  return call_covered(F, n, &s);
 }
 
 LLVMValueRef pure_call_ok(Fn *F, Node *n, const Symbol *const *vars, const LLVMValueRef *lo,
