@@ -416,6 +416,19 @@ static bool uniform_range(const NodeList *body, Node *w) {
   return true;
 }
 
+/* F->proven grows by nodes[0..n) (the caller restores it). */
+static void add_proven(Fn *F, Node *const *nodes, int n) {
+  if (n == 0)
+    return;
+  Node **all = ARENA_ARRAY(F->L->arena, Node *, F->nproven + n);
+  for (int i = 0; i < F->nproven; i++)
+    all[i] = F->proven[i];
+  for (int i = 0; i < n; i++)
+    all[F->nproven + i] = nodes[i];
+  F->proven = all;
+  F->nproven += n;
+}
+
 typedef struct CallScan {
   Fn *F;
   const NodeList *body;  /* the outer loop's */
@@ -503,11 +516,7 @@ bool loop_lanes_plan(Fn *F, Node *forn, LanePlan *lp) {
   /* the covered calls count as proven while the statements are judged */
   Node *const *proven = F->proven;
   int nproven = F->nproven;
-  Node **all = ARENA_ARRAY(F->L->arena, Node *, nproven + lp->ncalls + 1);
-  memcpy(all, proven, (size_t)nproven * sizeof *all);
-  memcpy(all + nproven, lp->calls, (size_t)lp->ncalls * sizeof *all);
-  F->proven = all;
-  F->nproven = nproven + lp->ncalls;
+  add_proven(F, lp->calls, lp->ncalls);
   bool stmts = statements_ok(F, w, &s.prefix, lp->uniform);
   F->proven = proven;
   F->nproven = nproven;
@@ -796,12 +805,8 @@ static void uniform_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVM
    * without overflow, and the calls' checks passing */
   Node *const *proven = F->proven;
   int nproven = F->nproven;
-  Node **all = ARENA_ARRAY(L->arena, Node *, nproven + lp->ninner + lp->ncalls + 1);
-  memcpy(all, proven, (size_t)nproven * sizeof *all);
-  memcpy(all + nproven, lp->inner, (size_t)lp->ninner * sizeof *all);
-  memcpy(all + nproven + lp->ninner, lp->calls, (size_t)lp->ncalls * sizeof *all);
-  F->proven = all;
-  F->nproven = nproven + lp->ninner + lp->ncalls;
+  add_proven(F, lp->inner, lp->ninner);
+  add_proven(F, lp->calls, lp->ncalls);
   for (int l = 0; l < nl; l++) {
     swap_lane(F, lp, slots[l]);
     store_sym(F, lp->w->a->sym, k, i64);
