@@ -51,12 +51,14 @@ static void note_defs(Node *n, int *count, Node **def) {
       }
     }
     break;
-  case ND_ANNASSIGN:
-    if (n->a->kind == ND_NAME && n->a->sym && n->a->sym->kind == SYM_LOCAL && n->c) {
-      count[n->a->sym->index]++;
-      def[n->a->sym->index] = n->c;
+  case ND_ANNASSIGN: { /* the checker may keep the symbol on the statement */
+    Symbol *x = n->a->kind == ND_NAME && n->a->sym ? n->a->sym : n->sym;
+    if (x && x->kind == SYM_LOCAL && n->c) {
+      count[x->index]++;
+      def[x->index] = n->c;
     }
     break;
+  }
   case ND_AUGASSIGN: case ND_FOR:
     counts_target(n->a, count);
     break;

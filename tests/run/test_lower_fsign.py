@@ -65,6 +65,13 @@ def loop_var(n: int, x: float) -> float:
 @native
 def mixed(a: float, b: float, x: float) -> float:
     return x / (a * b + 1.0)
+
+@native
+def annotated(a: float, x: float, c: bool) -> float:
+    d: float = 0.0
+    if c:
+        d = a * a + 1.0
+    return x / d
 '''
 
 VALUES = [0.0, -0.0, 1.0, -1.0, -2.5, 1e-200, 1e-170, 5e-324, 1e300, math.inf, -math.inf, math.nan]
@@ -87,11 +94,13 @@ def test_bounded_divisors(mods):
                          "augmented"]:
                 same_call(mods, name, a, x)
     same_call(mods, "loop_var", 5, 1.0)
+    for c in [False, True]:
+        same_call(mods, "annotated", 2.0, 1.0, c)  # d is 0.0 unless c: assigned twice
 
 
 def test_which_divisions_are_tested(tmp_path):
     names = ["softened", "tiny_eps", "root_eps", "int_eps", "square_only", "zero_eps", "underflow",
-             "twice", "augmented", "mixed"]
+             "twice", "augmented", "mixed", "annotated"]
     ir = module_ir(tmp_path, SRC, ",".join(names))
     for name in names:
         tested = "fcmp oeq double" in function_ir(ir, name + "_impl")
