@@ -11,6 +11,12 @@ Node *node_new(Arena *a, NodeKind kind, Span sp) {
   return n;
 }
 
+const Node *node_uncast(const Node *n) {
+  while (n && n->kind == ND_CAST)
+    n = n->a;
+  return n;
+}
+
 bool node_any(const Node *n, bool (*pred)(const Node *n, const void *ctx), const void *ctx) {
   if (!n)
     return false;

@@ -107,6 +107,8 @@ Node *node_new(Arena *a, NodeKind kind, Span sp);
 const char *node_kind_name(NodeKind k);
 /* Whether pred holds for n or any node below it (a, b, c, list, list2). */
 bool node_any(const Node *n, bool (*pred)(const Node *n, const void *ctx), const void *ctx);
+/* n without the checker's conversions around it (NULL stays NULL). */
+const Node *node_uncast(const Node *n);
 
 /* `pyjitc dump --ast`: an indented tree, one node per line with its span
  * ("line:col-end_line:end_col").  The typed dump is check_dump (check.h). */

@@ -467,7 +467,8 @@ static void lower_assign(Fn *F, Node *n) {
 
 static Node *assign_value_of(Node *n) { return n->a; }
 
-static Symbol *annassign_sym(Node *n) { return n->a->sym ? n->a->sym : n->sym; }
+/* The checker may keep the symbol on the statement rather than its target. */
+Symbol *annassign_sym(const Node *n) { return n->a->sym ? n->a->sym : n->sym; }
 
 /* The type an augmented assignment computes in: Python's arithmetic on the
  * target's value and the operand. */

@@ -171,6 +171,10 @@ LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
   return p;
 }
 
+bool is_array_name(const Node *n) {
+  return n->kind == ND_NAME && n->sym && n->ty && n->ty->kind == TY_ARRAY;
+}
+
 /* The bytes [*lo, *hi) an array's elements lie in (*lo == *hi: none). */
 void array_span(Fn *F, Node *name, LLVMValueRef *lo, LLVMValueRef *hi) {
   LLVMBuilderRef B = F->b;
@@ -191,6 +195,15 @@ void array_span(Fn *F, Node *name, LLVMValueRef *lo, LLVMValueRef *hi) {
   *lo = LLVMBuildAdd(B, base, LLVMBuildMul(B, down, size, ""), "");
   *hi = LLVMBuildAdd(B, base, LLVMBuildMul(B, LLVMBuildAdd(B, up, fn_i64(F, 1), ""), size, ""), "");
   *hi = LLVMBuildSelect(B, empty, *lo, *hi, "");
+}
+
+LLVMValueRef spans_apart(Fn *F, LLVMValueRef alo, LLVMValueRef ahi, LLVMValueRef blo,
+                         LLVMValueRef bhi) {
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef apart = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, ahi, blo, ""),
+                                   LLVMBuildICmp(B, LLVMIntULE, bhi, alo, ""), "");
+  apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, alo, ahi, ""), "");
+  return LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, blo, bhi, ""), "");
 }
 
 /* In a loop copy without carried dependences (lower_depend.c) every

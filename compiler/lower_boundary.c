@@ -54,16 +54,10 @@ static int ws_index(const WriteSets *w, const FuncInst *f) {
   return -1;
 }
 
-static const Node *strip_cast(const Node *n) {
-  while (n && n->kind == ND_CAST)
-    n = n->a;
-  return n;
-}
-
 /* Every array variable an expression's value may be (a name, or either arm
  * of a conditional expression): `b = a if c else d` makes b alias a and d. */
 static void ws_alias(WriteSets *w, int fi, const Node *value, bool target_written) {
-  value = strip_cast(value);
+  value = node_uncast(value);
   if (!value || !target_written)
     return;
   if (value->kind == ND_NAME)
@@ -76,17 +70,17 @@ static void ws_alias(WriteSets *w, int fi, const Node *value, bool target_writte
 
 /* An assignment target: a subscript writes its base; a name aliases. */
 static void ws_target(WriteSets *w, int fi, const Node *t, const Node *value) {
-  t = strip_cast(t);
+  t = node_uncast(t);
   if (!t)
     return;
   if (t->kind == ND_SUBSCRIPT) {
-    const Node *base = strip_cast(t->a);
+    const Node *base = node_uncast(t->a);
     if (base && base->kind == ND_NAME)
       ws_add(w, fi, base->sym);
   } else if (t->kind == ND_NAME && t->sym && value) {
     ws_alias(w, fi, value, ws_has(w, fi, t->sym));
   } else if (t->kind == ND_TUPLE) {
-    const Node *v = strip_cast(value);
+    const Node *v = node_uncast(value);
     bool parallel = v && v->kind == ND_TUPLE && v->list.len == t->list.len;
     for (int i = 0; i < t->list.len; i++)
       ws_target(w, fi, t->list.data[i], parallel ? v->list.data[i] : NULL);

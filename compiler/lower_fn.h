@@ -337,6 +337,7 @@ void store_sym(Fn *F, Symbol *s, LLVMValueRef v, const Type *vty);
 LLVMValueRef load_sym(Fn *F, Symbol *s);
 /* lower.c: whether a statement in l (or nested in it) assigns the variable */
 bool stmts_assign(const NodeList *l, const Symbol *sym);
+Symbol *annassign_sym(const Node *n); /* the variable `x: T = v` assigns */
 bool invariant_name(const NodeList *l, const Node *n);
 void int_range(const Type *ty, int64_t *lo, int64_t *hi); /* an int storage type's values */
 void store_array_view(Fn *F, const Symbol *s, LLVMValueRef desc); /* into its view slots */
@@ -369,8 +370,12 @@ LLVMValueRef array_load(Fn *F, LLVMValueRef ptr, const Type *elem);  /* value re
 /* returns the value stored, in storage form */
 LLVMValueRef array_store(Fn *F, LLVMValueRef ptr, const Type *elem, LLVMValueRef v,
                          const Type *vty);
+bool is_array_name(const Node *n); /* a variable (or parameter) of array type */
 /* The bytes [*lo, *hi) array `name`'s elements lie in (*lo == *hi: none) */
 void array_span(Fn *F, Node *name, LLVMValueRef *lo, LLVMValueRef *hi);
+/* i1: two such spans share no byte (either may be empty) */
+LLVMValueRef spans_apart(Fn *F, LLVMValueRef alo, LLVMValueRef ahi, LLVMValueRef blo,
+                         LLVMValueRef bhi);
 LLVMValueRef lower_subscript(Fn *F, Node *n);
 LLVMValueRef lower_array_attr(Fn *F, Node *n);
 

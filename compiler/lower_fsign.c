@@ -51,8 +51,8 @@ static void note_defs(Node *n, int *count, Node **def) {
       }
     }
     break;
-  case ND_ANNASSIGN: { /* the checker may keep the symbol on the statement */
-    Symbol *x = n->a->kind == ND_NAME && n->a->sym ? n->a->sym : n->sym;
+  case ND_ANNASSIGN: {
+    Symbol *x = annassign_sym(n);
     if (x && x->kind == SYM_LOCAL && n->c) {
       count[x->index]++;
       def[x->index] = n->c;

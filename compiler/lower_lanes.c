@@ -148,7 +148,7 @@ static bool counter(const Scan *s, const Node *st) {
 
 static Symbol *assigned_sym(const Node *st, int k) {
   if (st->kind == ND_ANNASSIGN)
-    return st->a->sym ? st->a->sym : st->sym;
+    return annassign_sym(st);
   return st->kind == ND_ASSIGN ? st->list.data[k]->sym : st->a->sym;
 }
 
@@ -234,10 +234,6 @@ static bool collect(const Node *n, const void *ctx) {
   return false;
 }
 
-static bool is_array_name(const Node *n) {
-  return n->kind == ND_NAME && n->sym && n->ty && n->ty->kind == TY_ARRAY;
-}
-
 /* The inner loop `for k in range([a,] b)`: its range's arguments (NULL if
  * the inner loop is a while loop or has another form). */
 static NodeList *inner_range(Node *w) {
@@ -273,8 +269,7 @@ static bool is_iv_1d(const Node *sub, const Symbol *iv) {
  * assigns, `a.shape[c]` of an array name it never assigns. */
 static bool invariant_int(const NodeList *body, const Node *x) {
   int64_t c;
-  while (x->kind == ND_CAST)
-    x = x->a;
+  x = node_uncast(x);
   if (node_int_const(x, &c))
     return true;
   if (x->kind == ND_NAME)
@@ -288,8 +283,7 @@ static bool invariant_int(const NodeList *body, const Node *x) {
  * the inner variable and invariant ints (linear in the two variables: its
  * extremes over the lanes are at the corners, which memory_ok tests). */
 static bool affine_index(const Scan *s, const Node *x, const Symbol *iv) {
-  while (x->kind == ND_CAST)
-    x = x->a;
+  x = node_uncast(x);
   if (x->kind == ND_NAME && x->sym && (x->sym == iv || x->sym == s->w->a->sym))
     return true;
   if (invariant_int(s->body, x))
@@ -602,8 +596,7 @@ static LLVMValueRef wide_index(Fn *F, const Node *x, const Symbol *iv, LLVMValue
   LLVMBuilderRef B = F->b;
   LLVMTypeRef t = LLVMInt128TypeInContext(F->L->ctx);
   int64_t c;
-  while (x->kind == ND_CAST)
-    x = x->a;
+  x = node_uncast(x);
   if (node_int_const(x, &c))
     return LLVMConstInt(t, (unsigned long long)c, 1);
   if (x->kind == ND_NAME && (x->sym == iv || x->sym == k))
@@ -623,8 +616,7 @@ static LLVMValueRef corners_ok(Fn *F, const LanePlan *lp, const Node *x, LLVMVal
                                LLVMValueRef hi) {
   LLVMBuilderRef B = F->b;
   LLVMTypeRef t = LLVMInt128TypeInContext(F->L->ctx);
-  while (x->kind == ND_CAST)
-    x = x->a;
+  x = node_uncast(x);
   if (x->kind != ND_BINOP && !n)
     return fn_bool(F, true);
   LLVMValueRef ok = fn_bool(F, true), ks[2] = {lo, LLVMBuildSub(B, hi, fn_i64(F, 1), "")};
@@ -671,11 +663,7 @@ static LLVMValueRef apart_from_stores(Fn *F, const LanePlan *lp, Node *name) {
       continue; /* lp->same, or tested already */
     LLVMValueRef wlo, whi;
     array_span(F, t, &wlo, &whi);
-    LLVMValueRef apart = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, rhi, wlo, ""),
-                                     LLVMBuildICmp(B, LLVMIntULE, whi, rlo, ""), "");
-    apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, rlo, rhi, ""), "");
-    apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, wlo, whi, ""), "");
-    ok = LLVMBuildAnd(B, ok, apart, "");
+    ok = LLVMBuildAnd(B, ok, spans_apart(F, rlo, rhi, wlo, whi), "");
   }
   return ok;
 }

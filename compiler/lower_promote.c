@@ -42,16 +42,6 @@
 
 typedef VEC(Node *) NodeVec;
 
-static Node *strip_cast(Node *n) {
-  while (n->kind == ND_CAST)
-    n = n->a;
-  return n;
-}
-
-static bool is_array_name(const Node *n) {
-  return n->kind == ND_NAME && n->sym && n->ty && n->ty->kind == TY_ARRAY;
-}
-
 typedef struct Scan {
   Fn *F;
   const NodeList *body;
@@ -128,11 +118,11 @@ static void scan(Scan *s, Node *n) {
 
 /* An index that is the same in every iteration: an int constant >= 0 or an
  * int name the body never assigns, other than the loop variable. */
-static bool fixed_index(const Scan *s, Node *x) {
+static bool fixed_index(const Scan *s, const Node *x) {
   int64_t c;
   if (node_int_const(x, &c))
     return c >= 0;
-  x = strip_cast(x);
+  x = node_uncast(x);
   return x->kind == ND_NAME && x->ty && x->ty->kind == TY_I64 && x->sym &&
          x->sym->kind != SYM_CONST && x->sym != s->iv && invariant_name(s->body, x);
 }
@@ -145,12 +135,12 @@ static bool is_cell(const Scan *s, const Node *sub) {
 }
 
 /* Two fixed indices: the same constant or the same name. */
-static bool same_index(Node *x, Node *y) {
+static bool same_index(const Node *x, const Node *y) {
   int64_t a, b;
   if (node_int_const(x, &a))
     return node_int_const(y, &b) && a == b;
-  x = strip_cast(x);
-  y = strip_cast(y);
+  x = node_uncast(x);
+  y = node_uncast(y);
   return !node_int_const(y, &b) && x->sym == y->sym;
 }
 
@@ -164,30 +154,30 @@ static bool same_cell(const Node *a, const Node *b) {
 }
 
 /* n is `i + c` or `c + i` with c >= 1 */
-static bool name_plus_pos(Node *n, const Symbol *i) {
+static bool name_plus_pos(const Node *n, const Symbol *i) {
   int64_t c;
-  n = strip_cast(n);
+  n = node_uncast(n);
   if (n->kind != ND_BINOP || n->op != OP_ADD)
     return false;
-  Node *a = strip_cast(n->a), *b = strip_cast(n->b);
+  const Node *a = node_uncast(n->a), *b = node_uncast(n->b);
   return (a->kind == ND_NAME && a->sym == i && node_int_const(n->b, &c) && c >= 1) ||
          (b->kind == ND_NAME && b->sym == i && node_int_const(n->a, &c) && c >= 1);
 }
 
 /* The loop variable (range loop forn) never equals the fixed name `cell`
  * in the body, and is >= 0 when cell is. */
-static bool iv_differs(const Scan *s, const Node *forn, Node *cell) {
+static bool iv_differs(const Scan *s, const Node *forn, const Node *cell) {
   const NodeList *r = &forn->b->list;
   int64_t step = 1, c;
   if (r->len == 3 && !node_int_const(r->data[2], &step))
     return false;
-  Node *start = r->len >= 2 ? r->data[0] : NULL, *stop = r->data[r->len >= 2 ? 1 : 0];
-  cell = strip_cast(cell);
+  const Node *start = r->len >= 2 ? r->data[0] : NULL, *stop = r->data[r->len >= 2 ? 1 : 0];
+  cell = node_uncast(cell);
   if (step <= 0 || cell->kind != ND_NAME || stmts_assign(s->body, forn->a->sym))
     return false;
   if (start && name_plus_pos(start, cell->sym))
     return true; /* j >= i + c > i */
-  stop = strip_cast(stop);
+  stop = node_uncast(stop);
   return stop->kind == ND_NAME && stop->sym == cell->sym &&
          (!start || (node_int_const(start, &c) && c >= 0)); /* 0 <= j < i */
 }
@@ -199,7 +189,7 @@ static bool provably_other(const Scan *s, const Node *forn, const Node *cell, co
     int64_t a, b;
     if (node_int_const(x, &a) && node_int_const(y, &b) && b >= 0 && a != b)
       return true;
-    Node *ys = strip_cast(y);
+    const Node *ys = node_uncast(y);
     if (ys->kind == ND_NAME && ys->sym == forn->a->sym && iv_differs(s, forn, x))
       return true;
   }
@@ -366,10 +356,7 @@ LLVMValueRef promote_guard(Fn *F, const PromoPlan *pp) {
         continue; /* itself, or a pair tested already */
       LLVMValueRef olo, ohi;
       array_span(F, pp->arrays[b], &olo, &ohi);
-      LLVMValueRef apart = LLVMBuildOr(B, LLVMBuildICmp(B, LLVMIntULE, hi, olo, ""),
-                                       LLVMBuildICmp(B, LLVMIntULE, ohi, lo, ""), "");
-      apart = LLVMBuildOr(B, apart, LLVMBuildICmp(B, LLVMIntEQ, olo, ohi, ""), "");
-      ok = LLVMBuildAnd(B, ok, apart, "");
+      ok = LLVMBuildAnd(B, ok, spans_apart(F, lo, hi, olo, ohi), "");
     }
   }
   return ok;
