@@ -577,6 +577,7 @@ static void lower_else_and_end(Fn *F, NodeList *orelse, LLVMBasicBlockRef else_b
 }
 
 static void mark_runtime_unroll_off(Fn *F, LLVMValueRef backedge);
+static void mark_epilogue_plain(Fn *F, Node *forn, LLVMValueRef backedge);
 
 static void lower_while_copy(Fn *F, Node *n) {
   LLVMBasicBlockRef cond_bb = fn_block(F, "while.cond"), body_bb = fn_block(F, "while.body"),
@@ -721,6 +722,7 @@ static void counted_loop_copy(Fn *F, Node *n, LLVMValueRef count, EachFn each, v
   LLVMValueRef k1 = LLVMBuildNUWAdd(F->b, LLVMBuildLoad2(F->b, L->t_i64, kslot, ""), fn_i64(F, 1), "");
   LLVMBuildStore(F->b, k1, kslot);
   F->backedge = LLVMBuildBr(F->b, cond_bb);
+  mark_epilogue_plain(F, n, F->backedge);
 }
 
 static void counted_loop(Fn *F, Node *n, LLVMValueRef count, EachFn each, void *data) {
@@ -796,6 +798,7 @@ static void unit_range_copy(Fn *F, Node *n, LLVMValueRef start, LLVMValueRef sto
     LLVMBuildStore(F->b, LLVMBuildFAdd(F->b, LLVMBuildLoad2(F->b, L->t_f64, F->fiv_slot, ""),
                                        fn_f64(F, 1.0), ""), F->fiv_slot);
   F->backedge = LLVMBuildBr(F->b, cond_bb);
+  mark_epilogue_plain(F, n, F->backedge);
 }
 
 /* !llvm.loop on a back edge: no vectorizing, and unrolled `unroll` times at
@@ -835,6 +838,79 @@ static void loop_md_add(Fn *F, LLVMValueRef backedge, LLVMMetadataRef op) {
   LLVMSetMetadata(backedge, kind, LLVMMetadataAsValue(c, loop));
 }
 
+/* The remainder loop LLVM's vectorizer leaves after a vectorized loop runs
+ * fewer iterations than one vector step (or the whole loop, when the
+ * vectorizer's own overlap check fails, which takes arrays that share
+ * bytes).  Left alone, LLVM runtime-unrolls it by 8 with a prologue loop:
+ * about a tenth of the bench module's instructions, which loop strength
+ * reduction and instruction selection then work through (jacobi's two
+ * sweeps spent 60 ms there).  The vectorizer gives it the attributes of
+ * `followup_epilogue` instead: already vectorized, no runtime unrolling.
+ * A loop the vectorizer leaves scalar keeps its own attributes.  Only for
+ * bodies without branches: the remainder can be long (floyd_warshall's
+ * 120-wide rows leave 24 of 120 iterations to it), and a branchy body
+ * there ran 1.2-1.4x slower without its unrolling (floyd_warshall
+ * unchecked).  And only for bodies that compute (a binary operator): the
+ * remainder of a fill loop (`prev[j] = 0`) costs little to build, and
+ * leaving lcs_length's fill loop alone keeps the register allocation of
+ * its hot loop, which moved to 1.1-1.2x slower when it changed. */
+static bool is_binop(const Node *n, const void *ctx) {
+  (void)ctx;
+  return n->kind == ND_BINOP;
+}
+
+static bool is_branching(const Node *n, const void *ctx) {
+  (void)ctx;
+  switch (n->kind) {
+  case ND_IF: case ND_WHILE: case ND_BREAK: case ND_CONTINUE: case ND_RETURN: case ND_RAISE:
+  case ND_ASSERT: case ND_BOOLOP: case ND_IFEXP:
+    return true;
+  default:
+    return false;
+  }
+}
+
+static void mark_epilogue_plain(Fn *F, Node *forn, LLVMValueRef backedge) {
+  bool computes = false;
+  for (int i = 0; i < forn->list.len; i++) {
+    if (node_any(forn->list.data[i], is_branching, NULL))
+      return;
+    computes = computes || node_any(forn->list.data[i], is_binop, NULL);
+  }
+  if (!computes)
+    return;
+  LLVMContextRef c = F->L->ctx;
+  LLVMMetadataRef done[] = {LLVMMDStringInContext2(c, "llvm.loop.isvectorized", 22),
+                            LLVMValueAsMetadata(LLVMConstInt(F->L->t_i32, 1, 0))};
+  LLVMMetadataRef rt_off[] = {LLVMMDStringInContext2(c, "llvm.loop.unroll.runtime.disable", 32)};
+  LLVMMetadataRef follow[] = {LLVMMDStringInContext2(c, "llvm.loop.vectorize.followup_epilogue", 37),
+                              LLVMMDNodeInContext2(c, done, 2), LLVMMDNodeInContext2(c, rt_off, 1)};
+  loop_md_add(F, backedge, LLVMMDNodeInContext2(c, follow, 3));
+}
+
+/* Whether the !llvm.loop of a back edge has an attribute whose name starts
+ * with prefix. */
+static bool loop_md_has(Fn *F, LLVMValueRef backedge, const char *prefix) {
+  LLVMValueRef md = LLVMGetMetadata(backedge, LLVMGetMDKindIDInContext(F->L->ctx, "llvm.loop", 9));
+  if (!md)
+    return false;
+  unsigned n = LLVMGetMDNodeNumOperands(md);
+  LLVMValueRef *ops = ARENA_ARRAY(F->L->arena, LLVMValueRef, n + 1);
+  LLVMGetMDNodeOperands(md, ops);
+  size_t plen = strlen(prefix);
+  for (unsigned i = 1; i < n; i++) { /* operand 0 is the loop id itself */
+    if (!ops[i] || !LLVMIsAMDNode(ops[i]) || LLVMGetMDNodeNumOperands(ops[i]) == 0)
+      continue;
+    LLVMValueRef name[1];
+    LLVMGetMDNodeOperands(ops[i], name);
+    unsigned len = 0;
+    const char *str = name[0] ? LLVMGetMDString(name[0], &len) : NULL;
+    if (str && len >= plen && memcmp(str, prefix, plen) == 0)
+      return true;
+  }
+  return false;
+}
+
 void mark_loop_scalar(Fn *F, LLVMValueRef backedge) {
   LLVMContextRef c = F->L->ctx;
   LLVMMetadataRef vec[] = {LLVMMDStringInContext2(c, "llvm.loop.vectorize.enable", 26),
@@ -854,8 +930,8 @@ void mark_loop_scalar(Fn *F, LLVMValueRef backedge) {
  * 15%.  Those loops keep LLVM's former choice: no runtime unrolling. */
 static void mark_runtime_unroll_off(Fn *F, LLVMValueRef backedge) {
   LLVMContextRef c = F->L->ctx;
-  if (LLVMGetMetadata(backedge, LLVMGetMDKindIDInContext(c, "llvm.loop", 9)))
-    return; /* a loop id already says how to unroll */
+  if (loop_md_has(F, backedge, "llvm.loop.unroll"))
+    return; /* the loop id already says how to unroll */
   LLVMMetadataRef off[] = {LLVMMDStringInContext2(c, "llvm.loop.unroll.runtime.disable", 32)};
   loop_md_add(F, backedge, LLVMMDNodeInContext2(c, off, 1));
 }

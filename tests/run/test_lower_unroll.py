@@ -5,7 +5,10 @@ position of an unrolled group raises at CPython's iteration with the
 elements before it written and the ones after it untouched; loops with
 `break`, `return` and compound while conditions keep their results.
 Structure: the safe-mode DP loop below is unrolled (several copies of its
-checked store), the while loop with an `and` condition is not."""
+checked store), the while loop with an `and` condition is not.  The scalar
+remainder LLVM's vectorizer leaves after a vectorized loop is not unrolled
+when the body computes without branching (mark_epilogue_plain, for build
+time), and still is when the body branches."""
 import re
 
 import numpy as np
@@ -45,6 +48,18 @@ def sum_until(x: i64[:], stop: int) -> int:
     else:
         s = -s
     return s
+
+@native
+def axpy(a: float, x: f64[:], y: f64[:]) -> None:
+    for i in range(x.shape[0]):
+        y[i] = a * x[i] + y[i]
+
+@native
+def relax_row(d: i64[:], base: int, w: i64[:]) -> None:
+    for j in range(d.shape[0]):
+        nd = base + w[j]
+        if nd < d[j]:
+            d[j] = nd
 
 @native
 def insert_row(a: i32[:], key: int) -> int:
@@ -106,6 +121,21 @@ def test_user_exits(mods):
             same_call(mods, "insert_row", a, key)
 
 
+def test_vector_remainders(mods):
+    """Every remainder length after the vector steps (up to 4 x 8 lanes
+    and beyond), also when y shares memory with x (the vectorizer's
+    overlap check sends the whole loop to the remainder)."""
+    rng = np.random.default_rng(7)
+    for n in list(range(0, 70)) + [129, 255]:
+        x = rng.standard_normal(n)
+        same_call(mods, "axpy", 0.7, x, rng.standard_normal(n))
+        d = rng.integers(0, 100, n).astype(np.int64)
+        same_call(mods, "relax_row", d, 20, rng.integers(0, 100, n).astype(np.int64))
+    buf = rng.standard_normal(80)
+    same_call(mods, "axpy", 1.5, buf[:70], buf[3:73])
+    same_call(mods, "axpy", -0.5, buf[5:75], buf[:70])
+
+
 def _ir(tmp_path, only):
     return function_ir(module_ir(tmp_path, SRC, only), only + "_impl")
 
@@ -137,3 +167,20 @@ def test_compound_while_is_not_unrolled(tmp_path):
     hints = _loop_hints(ir, body)
     assert any("llvm.loop.unroll.runtime.disable" in h for h in hints), hints
     assert len(re.findall(r"store i32 ", body)) <= 3, "the while loop was unrolled"
+
+
+def _scalar_stores(body, ty):
+    return len(re.findall(rf"store {ty} ", body))
+
+
+def test_vector_remainder_plain_when_straight(tmp_path):
+    """Structure, not speed: axpy's remainder loop is one scalar copy (the
+    vectorized loop stores vectors; a strided copy may add one more scalar
+    store), while relax_row's branchy remainder is runtime-unrolled."""
+    for flags in FLAGS:
+        ir = module_ir(tmp_path, SRC, "axpy,relax_row", flags)
+        axpy = function_ir(ir, "axpy_impl")
+        assert re.search(r"store <\d+ x double>", axpy), "axpy was not vectorized"
+        assert _scalar_stores(axpy, "double") <= 2, (flags, "the remainder was unrolled")
+        relax = function_ir(ir, "relax_row_impl")
+        assert _scalar_stores(relax, "i64") >= 4, (flags, "the branchy remainder was not unrolled")
