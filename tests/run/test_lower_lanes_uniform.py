@@ -81,6 +81,14 @@ def shifted(x: f64[:], out: f64[:], big: int, m: int) -> None:
         out[i] = s
 
 @native
+def tail_sums(x: f64[:], out: f64[:], lo: int, hi: int, st: int, m: int) -> None:
+    for i in range(lo, hi, st):
+        s = 0.25
+        for k in range(m):
+            s = s * 0.5 + x[k]
+        out[i] = s + out[i]
+
+@native
 def with_break(x: f64[:], out: f64[:], m: int) -> None:
     for i in range(x.shape[0] - m):
         s = 0.0
@@ -205,6 +213,13 @@ def test_which_calls_run_uniform(tmp_path, flags):
     uniform = {f for f in ["mult_av", "mult_atv", "recips", "scale_all", "calls_loop"]
                if is_uniform(function_ir(ir, f + "_impl"))}
     assert uniform == {"mult_av", "mult_atv", "recips", "scale_all"}
+    if flags:
+        # the suffix's out[i] has no wrap-around branch (i >= 0 tested before
+        # the lanes), so the SLP vectorizer makes the eight sums one vector
+        # (not split into 4 + 2 + 2 as with the branch)
+        body = function_ir(ir, "mult_av_impl")
+        assert "<8 x double>" in body and "<2 x double>" not in body, "the lanes were split"
+
 
 
 def test_conv_every_length(mods):
@@ -248,6 +263,24 @@ def test_reads_leaving_the_array(mods, flags):
     same_call(mods, "conv_at", x, w, np.zeros(20), 10, 16, 0, 8, 0)  # x[20] at i = 13
     same_call(mods, "conv_at", x, w, np.zeros(20), 0, 9, 0, 9, 0)    # w[8]
     same_call(mods, "conv_at", x, w, np.zeros(20), 0, 9, 0, 8, 30)   # x[-30]
+
+
+def test_suffix_at_negative_indices(mods, flags):
+    """The suffix's `out[i]` by the loop variable: in unchecked mode it
+    skips the wrap-around branch only when every lane's i is >= 0 (tested
+    before the lanes); ranges that start below zero, cross it downwards, or
+    end below it keep CPython's negative indices."""
+    rng = np.random.default_rng(21)
+    x = rng.uniform(size=12)
+    for n in [9, 16, 19]:
+        for lo, hi, st in [(0, n, 1), (-n, n, 1), (-5, n, 1), (-n, 0, 1), (n - 1, -n - 1, -1),
+                           (n - 1, -1, -1), (n - 1, -3, -2), (-n, n, 3), (2, n, 2), (-1, -n - 1, -1)]:
+            for m in [0, 3, 12]:
+                same_call(mods, "tail_sums", x, rng.uniform(size=n), lo, hi, st, m)
+    if flags:
+        pytest.skip("unchecked: out-of-bounds stores are undefined")
+    for lo, hi, st in [(-20, 9, 1), (0, 21, 1), (17, -30, -1)]:
+        same_call(mods, "tail_sums", x, rng.uniform(size=19), lo, hi, st, 5)
 
 
 def test_index_overflow(mods, flags):
