@@ -339,3 +339,9 @@ def test_which_loops_run_uniform(tmp_path, flags):
     ir = module_ir(tmp_path, SRC, ",".join(names), flags)
     uniform = {f for f in names if is_uniform(function_ir(ir, f + "_impl"))}
     assert uniform == {"conv", "conv_at", "back", "horner", "matmul", "ratios", "shifted"}
+    # safe mode: the prefix's x[i] is a proven subscript after a test of
+    # [0, n) before the lanes, so no wrap-around branch keeps the SLP
+    # vectorizer from running horner's eight lanes as one vector
+    if not flags:
+        assert "<8 x double>" in function_ir(ir, "horner_impl"), "horner's lanes stayed scalar"
+
