@@ -819,25 +819,44 @@ static void uniform_rounds(Fn *F, const LanePlan *lp, LLVMValueRef **slots, LLVM
   fn_position(F, done_bb);
 }
 
-/* Unchecked mode: the suffix's subscripts `a[i]` of a one-dimensional
- * array by the loop variable itself.  With every lane's value of i
- * tested non-negative before the lanes, they need no wrap-around branch:
- * that branch, kept for one lane in a block of its own, made the SLP
- * vectorizer split spectral_norm's eight lanes into 4 + 2 + 2 and left
- * horner's scalar.  Only the suffix: lowering the prefix's reads so too
- * left logistic_map's chains scalar.  And not when the inner loop reads a
- * row by the loop variable: from the stores then side by side, the SLP
- * vectorizer reached matvec's a[i, j] of four rows and made them gathers
- * (2.1x slower). */
+/* The suffix's subscripts `a[i]` of a one-dimensional array by the loop
+ * variable itself.  Tested before the lanes (unchecked: every lane's i
+ * >= 0; safe: in [0, n) of the array, which the loop never reassigns),
+ * they need no wrap-around branch nor check: that branch, kept for one
+ * lane in a block of its own, made the SLP vectorizer split
+ * spectral_norm's eight lanes into 4 + 2 + 2 and left horner's scalar.
+ * Not when the inner loop reads a row by the loop variable: from the
+ * stores then side by side, the SLP vectorizer reached matvec's a[i, j]
+ * of four rows and made them gathers (2.1x slower). */
 typedef struct IvSubs {
   Fn *F;
   const Symbol *iv;
+  const NodeList *body; /* the loop's */
   VEC(Node *) subs;
 } IvSubs;
 
+static bool assigns(const Node *n, const void *sym) {
+  if (n->kind == ND_ANNASSIGN)
+    return annassign_sym(n) == sym;
+  if (n->kind != ND_ASSIGN)
+    return false;
+  for (int k = 0; k < n->list.len; k++)
+    if (n->list.data[k]->kind == ND_NAME && n->list.data[k]->sym == sym)
+      return true;
+  return false;
+}
+
+static bool assigned_in(const NodeList *body, const Symbol *sym) {
+  for (int i = 0; i < body->len; i++)
+    if (node_any(body->data[i], assigns, sym))
+      return true;
+  return false;
+}
+
 static bool collect_iv_sub(const Node *n, const void *ctx) {
   IvSubs *s = (IvSubs *)ctx;
-  if (n->kind == ND_SUBSCRIPT && n->list.len == 1 && is_array_name(n->a) && n->a->ty->ndim == 1) {
+  if (n->kind == ND_SUBSCRIPT && n->list.len == 1 && is_array_name(n->a) && n->a->ty->ndim == 1 &&
+      !assigned_in(s->body, n->a->sym)) {
     const Node *e = node_uncast(n->list.data[0]);
     if (e->kind == ND_NAME && e->sym == s->iv)
       vec_push(s->F->L->arena, &s->subs, (Node *)n);
@@ -845,13 +864,31 @@ static bool collect_iv_sub(const Node *n, const void *ctx) {
   return false;
 }
 
-static void suffix_iv_subs(Fn *F, const LanePlan *lp, const NodeList *suffix, const Symbol *iv,
+static void suffix_iv_subs(Fn *F, const LanePlan *lp, Node *forn, const NodeList *suffix,
                            IvSubs *s) {
-  *s = (IvSubs){F, iv, {0}};
-  if (F->boundscheck || (lp->uniform && reads_across_rows(lp, iv)))
+  const Symbol *iv = forn->a->sym;
+  *s = (IvSubs){F, iv, &forn->list, {0}};
+  if (lp->uniform && reads_across_rows(lp, iv))
     return;
   for (int i = 0; i < suffix->len; i++)
     node_any(suffix->data[i], collect_iv_sub, s);
+}
+
+/* Before the lanes: the lanes' values from first to last may index the
+ * subscripts s collected without a check. */
+static LLVMValueRef iv_subs_ok(Fn *F, const IvSubs *s, LLVMValueRef first, LLVMValueRef last) {
+  LLVMBuilderRef B = F->b;
+  LLVMValueRef ok = fn_bool(F, true), zero = fn_i64(F, 0);
+  if (!F->boundscheck) /* CPython's wrap-around is the only question */
+    return LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntSGE, first, zero, ""),
+                        LLVMBuildICmp(B, LLVMIntSGE, last, zero, ""), "");
+  for (int k = 0; k < s->subs.len; k++) {
+    ArrView v;
+    array_view(F, s->subs.data[k]->a, &v);
+    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntULT, first, v.shape[0], ""), "");
+    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntULT, last, v.shape[0], ""), "");
+  }
+  return ok;
 }
 
 /* Runs the lanes over the first count - count % LANES iterations of the
@@ -898,18 +935,15 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
     F->line = line;
   }
   IvSubs ivs;
-  suffix_iv_subs(F, lp, &suffix, iv, &ivs);
+  suffix_iv_subs(F, lp, forn, &suffix, &ivs);
   if (lp->nreads || lp->ninner || lp->ncalls || ivs.subs.len) {
     LLVMValueRef whole = LLVMBuildAnd(B, count, fn_i64(F, -nl), "");
     LLVMValueRef last = LLVMBuildAdd(B, start, LLVMBuildMul(B, LLVMBuildSub(B, whole, fn_i64(F, 1), ""),
                                                             step, ""), "");
     LLVMValueRef go = lp->nreads || lp->ninner || lp->ncalls ? memory_ok(F, lp, start, last, ulo, uhi)
                                                              : fn_bool(F, true);
-    if (ivs.subs.len) { /* the lanes' values run from start to last */
-      LLVMValueRef zero = fn_i64(F, 0);
-      go = LLVMBuildAnd(B, go, LLVMBuildICmp(B, LLVMIntSGE, start, zero, ""), "");
-      go = LLVMBuildAnd(B, go, LLVMBuildICmp(B, LLVMIntSGE, last, zero, ""), "");
-    }
+    if (ivs.subs.len) /* the lanes' values run from start to last */
+      go = LLVMBuildAnd(B, go, iv_subs_ok(F, &ivs, start, last), "");
     LLVMBuildCondBr(B, go, cond_bb, exit_bb);
   } else {
     LLVMBuildBr(B, cond_bb);

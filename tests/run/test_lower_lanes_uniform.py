@@ -89,6 +89,17 @@ def tail_sums(x: f64[:], out: f64[:], lo: int, hi: int, st: int, m: int) -> None
         out[i] = s + out[i]
 
 @native
+def switch_out(x: f64[:], a: f64[:], b: f64[:], m: int, at: int) -> None:
+    out = a
+    for i in range(a.shape[0]):
+        s = 0.5
+        for k in range(m):
+            s = s * 0.5 + x[k]
+        out[i] = s
+        if i == at:
+            out = b
+
+@native
 def with_break(x: f64[:], out: f64[:], m: int) -> None:
     for i in range(x.shape[0] - m):
         s = 0.0
@@ -279,8 +290,23 @@ def test_suffix_at_negative_indices(mods, flags):
                 same_call(mods, "tail_sums", x, rng.uniform(size=n), lo, hi, st, m)
     if flags:
         pytest.skip("unchecked: out-of-bounds stores are undefined")
-    for lo, hi, st in [(-20, 9, 1), (0, 21, 1), (17, -30, -1)]:
-        same_call(mods, "tail_sums", x, rng.uniform(size=19), lo, hi, st, 5)
+    for lo, hi, st in [(-20, 9, 1), (0, 21, 1), (17, -30, -1), (0, 19, 1)]:
+        for n in [9, 16, 19, 20, 24]:   # IndexError where out is shorter than the range
+            same_call(mods, "tail_sums", x, rng.uniform(size=n), lo, hi, st, 5)
+
+
+def test_suffix_array_switched(mods, flags):
+    """The suffix stores into an array the loop reassigns: its later
+    stores go to the other array, checked against that one's size."""
+    rng = np.random.default_rng(22)
+    x = rng.uniform(size=6)
+    for at in [-1, 2, 9, 16]:
+        same_call(mods, "switch_out", x, np.zeros(24), np.zeros(24), 4, at)
+        same_call(mods, "switch_out", x, np.zeros(24), np.zeros(30), 4, at)
+    if flags:
+        pytest.skip("unchecked: out-of-bounds stores are undefined")
+    for at in [2, 9]:
+        same_call(mods, "switch_out", x, np.zeros(24), np.zeros(12), 4, at)   # IndexError at i = 12
 
 
 def test_index_overflow(mods, flags):
