@@ -574,3 +574,8 @@ def test_which_loops_run_in_lanes(tmp_path, flags):
     taken = {f for f in names if in_lanes(function_ir(ir, f + "_impl"))}
     # in_place stores to x[i + 1]; inner_var_after uses k after the loop
     assert taken == {"newton", "counted", "rows", "sqrt_iter", "logistic", "varied_inner"}
+    # logistic's loop is dispatched on unit strides (lower_layout.c: uniform
+    # lanes whose prefix reads by the loop variable), its prefix reads are
+    # proven: the SLP vectorizer runs the eight chains as one vector
+    assert "<8 x double>" in function_ir(ir, "logistic_impl"), "logistic's lanes stayed scalar"
+
