@@ -714,12 +714,10 @@ static LLVMValueRef memory_ok(Fn *F, const LanePlan *lp, LLVMValueRef first, LLV
     if (!seen_before(lp->reads, r, sub->a->sym)) /* else this array's bytes are tested */
       ok = LLVMBuildAnd(B, ok, apart_from_stores(F, lp, sub->a), "");
   }
-  for (int a = 0; a < lp->nsame; a++) {
+  for (int a = 0; a < lp->nsame; a++) { /* their reads x[i] are tested above */
     ArrView v;
     array_view(F, lp->same[a], &v);
     ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntNE, v.strides[0], zero, ""), "");
-    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntSGE, first, zero, ""), "");
-    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntSGE, last, zero, ""), "");
   }
   return ok;
 }
@@ -829,28 +827,10 @@ typedef struct IvSubs {
   VEC(Node *) subs;
 } IvSubs;
 
-static bool assigns(const Node *n, const void *sym) {
-  if (n->kind == ND_ANNASSIGN)
-    return annassign_sym(n) == sym;
-  if (n->kind != ND_ASSIGN)
-    return false;
-  for (int k = 0; k < n->list.len; k++)
-    if (n->list.data[k]->kind == ND_NAME && n->list.data[k]->sym == sym)
-      return true;
-  return false;
-}
-
-static bool assigned_in(const NodeList *body, const Symbol *sym) {
-  for (int i = 0; i < body->len; i++)
-    if (node_any(body->data[i], assigns, sym))
-      return true;
-  return false;
-}
-
 static bool collect_iv_sub(const Node *n, const void *ctx) {
   IvSubs *s = (IvSubs *)ctx;
   if (n->kind == ND_SUBSCRIPT && n->list.len == 1 && is_array_name(n->a) && n->a->ty->ndim == 1 &&
-      !assigned_in(s->body, n->a->sym)) {
+      invariant_name(s->body, n->a)) {
     const Node *e = node_uncast(n->list.data[0]);
     if (e->kind == ND_NAME && e->sym == s->iv)
       vec_push(s->F->L->arena, &s->subs, (Node *)n);
@@ -950,6 +930,9 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
   LLVMBuildStore(B, fn_bool(F, false), flag);
   F->defer_slot = flag;
   LLVMValueRef i0 = NULL;
+  Node *const *proven = F->proven;
+  int nproven = F->nproven;
+  add_proven(F, lp->reads, lp->nreads); /* index_ok showed them in [0, n) */
   for (int l = 0; l < nl; l++) {
     swap_lane(F, lp, slots[l]);
     /* start + k*step in wrapping arithmetic is exact: the value is in range.
@@ -969,12 +952,7 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
     store_sym(F, iv, i, i64);
     for (int v = lp->nlocal; v < lp->nvars; v++)
       LLVMBuildStore(B, fn_i64(F, 0), sym_slot(F, lp->vars[v]));
-    Node *const *pproven = F->proven;
-    int npproven = F->nproven;
-    add_proven(F, lp->reads, lp->nreads); /* index_ok showed them in [0, n) */
     lower_block(F, &prefix);
-    F->proven = pproven;
-    F->nproven = npproven;
     if (range && !lp->uniform) { /* the inner range's arguments, once, in the lane */
       F->line = lp->w->span.line ? lp->w->span.line : line;
       LLVMValueRef lo = range->len == 2 ? lower_expr(F, range->data[0]) : fn_i64(F, 0);
@@ -986,6 +964,8 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
     swap_lane(F, lp, slots[l]);
     LLVMBuildStore(B, fn_bool(F, true), act[l]);
   }
+  F->proven = proven;
+  F->nproven = nproven;
   LLVMBasicBlockRef suffix_bb = fn_block(F, "lanes.suffix");
   if (lp->uniform) {
     uniform_rounds(F, lp, slots, ulo, uhi);
@@ -998,6 +978,7 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
   }
   /* the suffixes, in order, on the ordinary variables */
   fn_position(F, suffix_bb);
+  add_proven(F, ivs.subs.data, ivs.subs.len); /* iv_subs_ok showed them in range */
   for (int l = 0; l < nl; l++) {
     for (int v = 0; l && v < lp->ncopy; v++) {
       LLVMTypeRef ty = lower_llvm_type(L, lp->vars[v]->ty);
@@ -1013,15 +994,12 @@ LLVMValueRef lower_lanes(Fn *F, Node *forn, const LanePlan *lp, LLVMValueRef sta
       F->line = line;
     }
     LLVMBasicBlockRef next_bb = fn_block(F, "lane.after");
-    Node *const *proven = F->proven;
-    int nproven = F->nproven;
-    add_proven(F, ivs.subs.data, ivs.subs.len);
     lower_loop_body(F, &suffix, end_bb, next_bb);
-    F->proven = proven;
-    F->nproven = nproven;
     F->line = line;
     fn_position(F, next_bb);
   }
+  F->proven = proven;
+  F->nproven = nproven;
   LLVMBuildStore(B, LLVMBuildAdd(B, LLVMBuildLoad2(B, L->t_i64, kslot, ""), fn_i64(F, nl), ""),
                  kslot);
   LLVMBuildBr(B, cond_bb);
