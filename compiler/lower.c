@@ -661,6 +661,29 @@ static void swap_strides(Fn *F, const bool *use, LLVMValueRef *vals) {
   }
 }
 
+/* A copy lowered with the strides of a dispatch (F->dispatch_unit) the
+ * constant 1, after a test of loop_dispatch_test; nothing inside it
+ * dispatches again. */
+typedef struct UnitCopy {
+  const bool *unit;
+  LLVMValueRef *vals;
+} UnitCopy;
+
+static void unit_copy_enter(Fn *F, UnitCopy *u) {
+  int np = F->f->nparams;
+  u->unit = F->dispatch_unit;
+  u->vals = ARENA_ARRAY(F->L->arena, LLVMValueRef, np + 1);
+  for (int k = 0; k < np; k++)
+    u->vals[k] = fn_i64(F, 1);
+  swap_strides(F, u->unit, u->vals);
+  F->dispatch_unit = NULL;
+}
+
+static void unit_copy_leave(Fn *F, UnitCopy *u) {
+  swap_strides(F, u->unit, u->vals); /* back to the run-time strides */
+  F->dispatch_unit = u->unit;
+}
+
 static void lower_while_loop(Fn *F, Node *n);
 
 static void lower_while(Fn *F, Node *n) {
@@ -1174,9 +1197,16 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
         LLVMBuildMul(B, LLVMBuildSub(B, rc->count, fn_i64(F, 1), ""), rc->r.step, ""), "");
   }
   LLVMValueRef g = LLVMBuildOr(B, empty, loop_version_guard(F, lv, rc->r.start, last, count), "");
+  /* in a folded dispatch, the fast copy is also the unit-stride one */
+  const bool *unit = F->dispatch_unit;
+  if (unit)
+    g = LLVMBuildAnd(B, g, loop_dispatch_test(F, unit), "");
   LLVMBasicBlockRef fast_bb = fn_block(F, "for.fast"), slow_bb = fn_block(F, "for.checked");
   LLVMBuildCondBr(B, g, fast_bb, slow_bb);
   fn_position(F, fast_bb);
+  UnitCopy uc;
+  if (unit)
+    unit_copy_enter(F, &uc);
   Node *const *sp = F->proven;
   int sn = F->nproven;
   F->proven = lv->subs;
@@ -1224,13 +1254,36 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
     mark_cold_loop(F, F->backedge);
   else if (!par)
     finish_loop_copy(F, n);
+  if (unit)
+    unit_copy_leave(F, &uc);
   F->in_fast_nest = fast_nest;
   F->fwd = saved_fwd;
   F->proven = sp;
   F->nproven = sn;
   fn_position(F, slow_bb);
+  F->dispatch_unit = NULL; /* the checked copy keeps the run-time strides */
   range_copy(F, n, rc, else_bb, end_bb);
   mark_cold_loop(F, F->backedge);
+  F->dispatch_unit = unit;
+}
+
+/* An innermost loop of a folded dispatch that is not versioned: its own
+ * unit-stride copy and a plain one for the other strides. */
+static void dispatched_range(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
+                             LLVMBasicBlockRef end_bb) {
+  LLVMBasicBlockRef unit_bb = fn_block(F, "for.unit"), any_bb = fn_block(F, "for.strided");
+  LLVMBuildCondBr(F->b, loop_dispatch_test(F, F->dispatch_unit), unit_bb, any_bb);
+  fn_position(F, unit_bb);
+  UnitCopy uc;
+  unit_copy_enter(F, &uc);
+  range_copy(F, n, rc, else_bb, end_bb);
+  finish_loop_copy(F, n);
+  unit_copy_leave(F, &uc);
+  fn_position(F, any_bb);
+  F->cold_copy = true;
+  range_copy(F, n, rc, else_bb, end_bb);
+  finish_loop_copy(F, n);
+  F->cold_copy = false;
 }
 
 static void range_loop_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef else_bb,
@@ -1238,6 +1291,8 @@ static void range_loop_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef els
   LoopVersion lv;
   if (loop_version_plan(F, n, &lv))
     versioned_range(F, n, rc, &lv, else_bb, end_bb);
+  else if (F->dispatch_unit && !F->cold_copy && !has_inner_loop(n))
+    dispatched_range(F, n, rc, else_bb, end_bb);
   else {
     range_copy(F, n, rc, else_bb, end_bb);
     finish_loop_copy(F, n);
@@ -1494,17 +1549,30 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
      * holds; the loop below otherwise */
     LLVMBasicBlockRef promo_bb = fn_block(F, "for.promo"), plain_bb = fn_block(F, "for.plain");
     LLVMBasicBlockRef done_bb = fn_block(F, "for.promo.done");
-    LLVMBuildCondBr(F->b, promote_guard(F, &pp), promo_bb, plain_bb);
+    /* in a folded dispatch, the promoted copy is also the unit-stride one:
+     * the cells' addresses too are then known neighbours (nbody's
+     * vel[i, 0] and vel[i, 1] go on in one vector register) */
+    const bool *unit = F->dispatch_unit;
+    LLVMValueRef ok = promote_guard(F, &pp);
+    if (unit)
+      ok = LLVMBuildAnd(F->b, ok, loop_dispatch_test(F, unit), "");
+    LLVMBuildCondBr(F->b, ok, promo_bb, plain_bb);
     fn_position(F, promo_bb);
+    UnitCopy uc;
+    if (unit)
+      unit_copy_enter(F, &uc);
     promote_enter(F, &pp);
     RangeCopy prc = rc;
     range_loops(F, n, &prc, done_bb, end_bb); /* no break: end_bb is not reached */
     fn_position(F, done_bb);
     promote_leave(F);
+    if (unit)
+      unit_copy_leave(F, &uc);
     LLVMBuildBr(F->b, else_bb);
     fn_position(F, plain_bb);
-    /* the fallback runs only for arrays that overlap or a cell index out
-     * of range: a plain loop keeps the build time down */
+    /* the fallback runs only for arrays that overlap, a cell index out
+     * of range, or (in a folded dispatch) other strides: a plain loop
+     * keeps the build time down */
     bool cold = F->cold_copy;
     F->cold_copy = true;
     range_loops(F, n, &rc, else_bb, end_bb);
@@ -1636,25 +1704,42 @@ static void lower_jump(Fn *F, Node *n, bool brk) {
   fn_position(F, fn_block(F, "dead"));
 }
 
-/* A loop twice (lower_layout.c, "loop dispatch"): once with the last-axis
- * stride of every unit[k] parameter the constant 1, chosen when the
- * arguments' strides allow it, and once as it is. */
+static bool lanes_loop(const Node *n, const void *F) {
+  LanePlan lp;
+  return n->kind == ND_FOR && loop_lanes_plan((Fn *)F, (Node *)n, &lp);
+}
+
+/* A loop with the last-axis stride of every unit[k] parameter the constant
+ * 1 where the arguments' strides allow it (lower_layout.c, "loop
+ * dispatch").  Folded: the guard of each versioned loop inside also tests
+ * the strides, and its fast copy has them constant; its checked copy,
+ * which it has anyway, serves the other strides, and an innermost loop
+ * that is not versioned is copied alone (dispatched_range).  Lanes
+ * (lower_lanes.c) run outside any versioned loop's fast copy and want the
+ * constant strides (the SLP vectorizer reads the lanes' first values with
+ * one vector load), so a loop with lanes in it is still copied whole:
+ * once as the unit-stride copy, once as a plain one. */
 static void lower_dispatched(Fn *F, Node *n, const bool *unit, void (*lower)(Fn *F, Node *n)) {
+  F->in_dispatch = true;
+  F->dispatch_unit = unit;
+  if (!node_any(n, lanes_loop, F)) {
+    lower(F, n);
+    F->dispatch_unit = NULL;
+    F->in_dispatch = false;
+    return;
+  }
   LLVMBasicBlockRef unit_bb = fn_block(F, "loop.unit"), any_bb = fn_block(F, "loop.strided"),
                     join = fn_block(F, "loop.join");
   LLVMBuildCondBr(F->b, loop_dispatch_test(F, unit), unit_bb, any_bb);
-  int np = F->f->nparams;
-  LLVMValueRef *vals = ARENA_ARRAY(F->L->arena, LLVMValueRef, np + 1);
-  for (int k = 0; k < np; k++)
-    vals[k] = fn_i64(F, 1);
-  swap_strides(F, unit, vals);
   fn_position(F, unit_bb);
-  F->in_dispatch = true;
+  UnitCopy uc;
+  unit_copy_enter(F, &uc);
   lower(F, n);
+  unit_copy_leave(F, &uc);
+  F->dispatch_unit = NULL;
   F->in_dispatch = false;
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, join);
-  swap_strides(F, unit, vals); /* back to the run-time strides */
   fn_position(F, any_bb);
   F->cold_copy = true;
   lower(F, n);

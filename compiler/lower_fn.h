@@ -97,7 +97,9 @@ typedef struct Fn {
   bool nsw;                     /* unchecked int + - * may be nsw (proven no overflow) */
   bool nonzero;                 /* divisors are proven non-zero (and // not by -1) */
   bool in_fast_nest;            /* lowering the fast copy of a versioned nest */
-  bool in_dispatch;             /* lowering the unit-stride copy of a dispatched loop */
+  bool in_dispatch;             /* lowering a dispatched loop (no dispatch inside it) */
+  const bool *dispatch_unit;    /* in a folded dispatch (lower.c, lower_dispatched), outside its
+                                 * unit-stride copies: the parameters those copies make unit */
   bool cold_copy;               /* lowering a copy only rare arguments run (a dispatched loop's
                                  * strided copy, a promoted loop's fallback): plain loops */
   LLVMValueRef backedge;        /* the last range loop copy's back-edge branch */
@@ -162,6 +164,7 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved);
  * how many (0: no dispatch). */
 int loop_dispatch_plan(Fn *F, Node *loop, bool *unit);
 LLVMValueRef loop_dispatch_test(Fn *F, const bool *unit); /* i1: all are unit */
+bool has_inner_loop(const Node *loop); /* a for or while loop in its body */
 
 /* lower_layout.c: the body has a loop reading an array at two offsets of
  * its variable along the last axis (the function prefers 256-bit vectors) */

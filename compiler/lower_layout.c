@@ -170,11 +170,16 @@ void loop_layout_leave(Fn *F, const LoopLayout *lay, const ArrView *saved) {
  * a run-time value: every address takes a multiply, and LLVM vectorizes a
  * loop over it only behind its own stride check, made on every entry of
  * the loop.  Numba compiles a separate version for each layout it is called
- * with; here a loop nest is lowered twice where that pays: a copy in which
- * the last-axis stride of the parameters it tests is the constant 1, and
- * the ordinary copy (as plain checked loops, without versioning: strided
- * arguments are rare, and this keeps the build time of the second copy
- * small), chosen once before the nest.  It pays
+ * with; here the loops of a nest get, where that pays, a copy in which
+ * the last-axis stride of the parameters it tests is the constant 1.  The
+ * copy is the fast copy of each versioned loop (whose guard tests the
+ * strides too), or of a promoted loop (lower_promote.c), and the checked
+ * copy they have anyway serves the other strides; an innermost loop that
+ * is not versioned gets a unit-stride copy and a plain one of its own.
+ * (Until session 8 the whole nest was lowered twice, the second copy as
+ * plain checked loops: a fifth of the safe build of the bench module.)
+ * A nest with lanes in it (lower_lanes.c) is still lowered twice, see
+ * lower.c, lower_dispatched.  It pays
  *  - for a nest whose inner loops walk an array's last axis (conv1d's
  *    `x[i + j]` over j, horner's `c[k]`): the inner loops run without the
  *    stride check and the multiplies on every outer iteration;
@@ -259,7 +264,7 @@ static void mark_subscripts(DispatchScan *d, const Node *n, const Symbol *iv) {
   node_any(n, mark_subscript, &m);
 }
 
-static bool has_inner_loop(const Node *loop) {
+bool has_inner_loop(const Node *loop) {
   for (int i = 0; i < loop->list.len; i++)
     if (node_any(loop->list.data[i], is_loop, NULL))
       return true;

@@ -12,7 +12,7 @@ in the middle of either copy after the same writes."""
 import numpy as np
 import pytest
 
-from difftest import build, same_call
+from difftest import build, function_ir, module_ir, same_call
 
 SRC = '''
 @native
@@ -125,6 +125,47 @@ def scale_rows(a: f64[:, :], f: f64[:], lo: int, hi: int) -> None:
     for i in range(a.shape[0]):
         for j in range(lo, hi):
             a[i, j] = a[i, j] * f[j] + 1.0
+
+@native
+def relax(dist: i64[:, :], k0: int) -> int:
+    # floyd-warshall's nest: a subscript outside the versioned inner loop
+    n = dist.shape[0]
+    changed = 0
+    for k in range(k0, n):
+        for i in range(n):
+            dik = dist[i, k]
+            for j in range(n):
+                nd = dik + dist[k, j]
+                if nd < dist[i, j]:
+                    dist[i, j] = nd
+                    changed += 1
+    return changed
+
+@native
+def pair_forces(pos: f64[:, :], vel: f64[:, :], mass: f64[:], dt: float) -> None:
+    # nbody's nest: vel[i, :] promoted to registers inside a dispatched nest
+    n = pos.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = pos[i, 0] - pos[j, 0]
+            dy = pos[i, 1] - pos[j, 1]
+            d2 = dx * dx + dy * dy + 0.01
+            mag = dt / (d2 * math.sqrt(d2))
+            vel[i, 0] -= dx * mass[j] * mag
+            vel[i, 1] -= dy * mass[j] * mag
+            vel[j, 0] += dx * mass[i] * mag
+            vel[j, 1] += dy * mass[i] * mag
+
+@native
+def skip_sums(a: f64[:, :], out: f64[:]) -> None:
+    # the inner loop assigns its own variable, so it is not versioned
+    for i in range(a.shape[0]):
+        s = 0.0
+        for j in range(a.shape[1]):
+            s += a[i, j]
+            j = j * 2
+            s += a[i, j % a.shape[1]]
+        out[i] = s
 '''
 
 FLAGS = [(), ("--boundscheck=off", "--overflowcheck=off")]
@@ -320,3 +361,80 @@ def test_scale_rows(mods):
                 same_call(m, "scale_rows", a, f, 3, 9)       # IndexError in row 0, after writes
                 same_call(m, "scale_rows", a, f[:6], 0, 8)   # f too short
                 same_call(m, "scale_rows", a, f, -3, 2)      # negative columns wrap
+
+
+# ---- folded dispatch: the unit-stride test is part of each versioned
+# loop's guard (and of a promoted loop's), whose checked copy serves the
+# other strides; an innermost loop that is not versioned is copied alone.
+
+def int_layouts_2d(n, seed=0):
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 50, (n, n)).astype(np.int64)
+    np.fill_diagonal(base, 0)
+    wide = np.zeros((n, 3 * n), np.int64)
+    wide[:, ::3] = base
+    return [base, np.asfortranarray(base), wide[:, ::3], base[::-1, ::-1], base.T]
+
+
+def test_relax_layouts(mods):
+    m, flags = mods
+    for n in [0, 1, 2, 5, 13]:
+        for d in int_layouts_2d(n, seed=n):
+            for k0 in [0, n // 2, -1 if n else 0]:
+                same_call(m, "relax", d.copy(order="K") if d.flags.writeable else d.copy(), k0)
+                same_call(m, "relax", d, k0)   # the view itself: writes through to its base
+    if not flags:
+        # a non-square matrix: dist[k, j] or dist[i, k] out of range after some writes
+        for d in [np.arange(12, dtype=np.int64).reshape(3, 4)[:, ::-1].copy(),
+                  np.arange(24, dtype=np.int64).reshape(4, 6)[:, ::2],
+                  np.arange(12, dtype=np.int64).reshape(4, 3)]:
+            same_call(m, "relax", d, 0)
+
+
+def body_layouts(n, seed=0):
+    """(pos, vel) pairs: C order, Fortran order, every other column (stride 2),
+    reversed rows, and vel sharing memory with pos."""
+    rng = np.random.default_rng(seed)
+    pos = rng.random((n, 2))
+    vel = rng.random((n, 2)) - 0.5
+    wide_p = np.zeros((n, 4)); wide_p[:, ::2] = pos
+    wide_v = np.zeros((n, 4)); wide_v[:, 1::2] = vel
+    both = np.zeros((n, 4)); both[:, :2] = pos; both[:, 2:] = vel
+    return [(pos, vel), (np.asfortranarray(pos), np.asfortranarray(vel)),
+            (wide_p[:, ::2], wide_v[:, 1::2]), (pos[::-1], vel[::-1]),
+            (pos, wide_v[:, 1::2]), (both[:, :2], both[:, 2:]),
+            (pos, pos)]
+
+
+def test_pair_forces_layouts(mods):
+    m, flags = mods
+    for n in [0, 1, 2, 7, 30]:
+        mass = np.random.default_rng(n).random(n) + 0.5
+        for pos, vel in body_layouts(n, seed=n):
+            for ms in [mass, np.repeat(mass, 2)[::2]]:
+                same_call(m, "pair_forces", pos.copy(), vel.copy(), ms, 0.01)
+                same_call(m, "pair_forces", pos, vel, ms, 0.01)
+    if not flags:
+        rng = np.random.default_rng(3)
+        # mass too short: IndexError in the middle, after the cells were written back
+        same_call(m, "pair_forces", rng.random((6, 2)), rng.random((6, 2)), rng.random(4), 0.01)
+        same_call(m, "pair_forces", rng.random((6, 4))[:, ::2], rng.random((6, 2)), rng.random(4), 0.01)
+        # one column only: vel[i, 1] out of range
+        same_call(m, "pair_forces", rng.random((5, 2)), rng.random((5, 1)), rng.random(5), 0.01)
+        same_call(m, "pair_forces", rng.random((5, 2)), rng.random((5, 2))[:, :1], rng.random(5), 0.01)
+
+
+def test_skip_sums_layouts(mods):
+    m, _ = mods
+    for n, k in [(0, 3), (3, 0), (1, 1), (4, 1), (6, 9), (17, 33)]:
+        for a in layouts_2d(n, k, seed=n + k):
+            same_call(m, "skip_sums", a, np.zeros(n))
+            same_call(m, "skip_sums", a, np.zeros(2 * n)[::2])
+
+
+def test_folded_dispatch_has_no_strided_nest(tmp_path):
+    # before the fold, the dispatched nest had a strided copy of its own
+    # beside the checked copies of the versioned j loop: 10 loops in safe
+    # mode (LLVM 19), 7 with the fold
+    ir = function_ir(module_ir(tmp_path, SRC, "pair_forces"), "pair_forces_impl")
+    assert ir.count("!llvm.loop") <= 8, ir
