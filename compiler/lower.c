@@ -924,7 +924,8 @@ static bool loop_md_has(Fn *F, LLVMValueRef backedge, const char *prefix) {
   for (unsigned i = 1; i < n; i++) { /* operand 0 is the loop id itself */
     if (!ops[i] || !LLVMIsAMDNode(ops[i]) || LLVMGetMDNodeNumOperands(ops[i]) == 0)
       continue;
-    LLVMValueRef name[1];
+    /* the C API writes every operand: room for all of them */
+    LLVMValueRef *name = ARENA_ARRAY(F->L->arena, LLVMValueRef, LLVMGetMDNodeNumOperands(ops[i]));
     LLVMGetMDNodeOperands(ops[i], name);
     unsigned len = 0;
     const char *str = name[0] ? LLVMGetMDString(name[0], &len) : NULL;
