@@ -661,17 +661,27 @@ static void swap_strides(Fn *F, const bool *use, LLVMValueRef *vals) {
   }
 }
 
-/* A copy lowered with the strides of a dispatch (F->dispatch_unit) the
- * constant 1, after a test of loop_dispatch_test; nothing inside it
- * dispatches again. */
+/* In a folded dispatch (F->dispatch_unit set, lower_dispatched), a fast
+ * copy is also the unit-stride one: its guard ANDs in the stride test
+ * (unit_copy_test), and it is lowered between unit_copy_enter and
+ * unit_copy_leave with those strides the constant 1; nothing inside it
+ * dispatches again.  Outside a folded dispatch the three change nothing. */
 typedef struct UnitCopy {
   const bool *unit;
   LLVMValueRef *vals;
 } UnitCopy;
 
+static LLVMValueRef unit_copy_test(Fn *F, LLVMValueRef guard) {
+  if (!F->dispatch_unit)
+    return guard;
+  return LLVMBuildAnd(F->b, guard, loop_dispatch_test(F, F->dispatch_unit), "");
+}
+
 static void unit_copy_enter(Fn *F, UnitCopy *u) {
-  int np = F->f->nparams;
   u->unit = F->dispatch_unit;
+  if (!u->unit)
+    return;
+  int np = F->f->nparams;
   u->vals = ARENA_ARRAY(F->L->arena, LLVMValueRef, np + 1);
   for (int k = 0; k < np; k++)
     u->vals[k] = fn_i64(F, 1);
@@ -680,6 +690,8 @@ static void unit_copy_enter(Fn *F, UnitCopy *u) {
 }
 
 static void unit_copy_leave(Fn *F, UnitCopy *u) {
+  if (!u->unit)
+    return;
   swap_strides(F, u->unit, u->vals); /* back to the run-time strides */
   F->dispatch_unit = u->unit;
 }
@@ -1198,16 +1210,11 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
         LLVMBuildMul(B, LLVMBuildSub(B, rc->count, fn_i64(F, 1), ""), rc->r.step, ""), "");
   }
   LLVMValueRef g = LLVMBuildOr(B, empty, loop_version_guard(F, lv, rc->r.start, last, count), "");
-  /* in a folded dispatch, the fast copy is also the unit-stride one */
-  const bool *unit = F->dispatch_unit;
-  if (unit)
-    g = LLVMBuildAnd(B, g, loop_dispatch_test(F, unit), "");
   LLVMBasicBlockRef fast_bb = fn_block(F, "for.fast"), slow_bb = fn_block(F, "for.checked");
-  LLVMBuildCondBr(B, g, fast_bb, slow_bb);
+  LLVMBuildCondBr(B, unit_copy_test(F, g), fast_bb, slow_bb);
   fn_position(F, fast_bb);
   UnitCopy uc;
-  if (unit)
-    unit_copy_enter(F, &uc);
+  unit_copy_enter(F, &uc);
   Node *const *sp = F->proven;
   int sn = F->nproven;
   F->proven = lv->subs;
@@ -1255,8 +1262,7 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
     mark_cold_loop(F, F->backedge);
   else if (!par)
     finish_loop_copy(F, n);
-  if (unit)
-    unit_copy_leave(F, &uc);
+  unit_copy_leave(F, &uc);
   F->in_fast_nest = fast_nest;
   F->fwd = saved_fwd;
   F->proven = sp;
@@ -1265,7 +1271,7 @@ static void versioned_range(Fn *F, Node *n, RangeCopy *rc, const LoopVersion *lv
   F->dispatch_unit = NULL; /* the checked copy keeps the run-time strides */
   range_copy(F, n, rc, else_bb, end_bb);
   mark_cold_loop(F, F->backedge);
-  F->dispatch_unit = unit;
+  F->dispatch_unit = uc.unit;
 }
 
 /* An innermost loop of a folded dispatch that is not versioned: its own
@@ -1553,22 +1559,16 @@ static void lower_for_range(Fn *F, Node *n, Node *call) {
     /* in a folded dispatch, the promoted copy is also the unit-stride one:
      * the cells' addresses too are then known neighbours (nbody's
      * vel[i, 0] and vel[i, 1] go on in one vector register) */
-    const bool *unit = F->dispatch_unit;
-    LLVMValueRef ok = promote_guard(F, &pp);
-    if (unit)
-      ok = LLVMBuildAnd(F->b, ok, loop_dispatch_test(F, unit), "");
-    LLVMBuildCondBr(F->b, ok, promo_bb, plain_bb);
+    LLVMBuildCondBr(F->b, unit_copy_test(F, promote_guard(F, &pp)), promo_bb, plain_bb);
     fn_position(F, promo_bb);
     UnitCopy uc;
-    if (unit)
-      unit_copy_enter(F, &uc);
+    unit_copy_enter(F, &uc);
     promote_enter(F, &pp);
     RangeCopy prc = rc;
     range_loops(F, n, &prc, done_bb, end_bb); /* no break: end_bb is not reached */
     fn_position(F, done_bb);
     promote_leave(F);
-    if (unit)
-      unit_copy_leave(F, &uc);
+    unit_copy_leave(F, &uc);
     LLVMBuildBr(F->b, else_bb);
     fn_position(F, plain_bb);
     /* the fallback runs only for arrays that overlap, a cell index out
