@@ -159,9 +159,12 @@ static int build(Compilation *c, const Program *prog) {
                         c->opt->emit_asm ? output_path(c, modname, ".s") : NULL, &err);
   if (c->opt->verbose && rc == 0) {
     double opt_ms, cg_ms;
-    int parts;
-    emit_timings(ir, &opt_ms, &cg_ms, &parts);
+    int parts, regrouped;
+    emit_timings(ir, &opt_ms, &cg_ms, &parts, &regrouped);
     fprintf(stderr, "pyjitc:   optimize %8.2f ms\npyjitc:   codegen  %8.2f ms\n", opt_ms, cg_ms);
+    if (regrouped)
+      fprintf(stderr, "pyjitc:   %d integer min/max chain%s regrouped, the loop-carried operand "
+                      "last\n", regrouped, regrouped == 1 ? "" : "s");
     if (parts > 1)
       fprintf(stderr, "pyjitc:   (%d parts optimized and compiled in parallel; "
                       "the times above are the slowest part's)\n", parts);

@@ -184,12 +184,16 @@ static int fail_with(Str *err, const char *what, char *msg) {
   return -1;
 }
 
-static int run_pipeline(PjIR *ir, int opt_level, Str *err) {
+static int run_pipeline(PjIR *ir, int opt_level, int *regrouped, Str *err) {
   char passes[32];
   int level = opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level;
   snprintf(passes, sizeof passes, "default<O%d>", level);
   LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
-  LLVMErrorRef e = LLVMRunPasses(ir->mod, passes, ir->tm, po);
+  LLVMErrorRef e = NULL;
+  if (level >= 2)
+    e = minmax_stage(ir->mod, ir->tm, po, regrouped);
+  if (!e)
+    e = LLVMRunPasses(ir->mod, passes, ir->tm, po);
   LLVMDisposePassBuilderOptions(po);
   if (e)
     return fail_with(err, "LLVM optimization failed", LLVMGetErrorMessage(e));
@@ -253,6 +257,7 @@ static void align_functions(LLVMModuleRef m) {
 typedef struct PartResult {
   int rc;
   double opt_ms, codegen_ms;
+  int regrouped; /* min/max chains (emit_minmax.c) */
 } PartResult;
 
 /* One process's work: its parts of the module, optimized, then compiled to
@@ -264,7 +269,7 @@ static PartResult build_parts(PjIR *ir, const SplitPlan *plan, unsigned parts, i
   PartResult r = {0};
   split_keep_parts(plan, parts);
   double t0 = emit_now_ms();
-  if (run_pipeline(ir, opt_level, err)) {
+  if (run_pipeline(ir, opt_level, &r.regrouped, err)) {
     r.rc = -1;
     return r;
   }
@@ -381,11 +386,12 @@ static int build_in_parallel(PjIR *ir, const SplitPlan *plan, int opt_level, Are
     objs[(*nobj)++] = path;
   }
   PartResult slowest = build_parts(ir, plan, mine, opt_level, objs[0], NULL, NULL, err);
-  int rc = slowest.rc;
+  int rc = slowest.rc, regrouped = slowest.regrouped;
   for (int k = 1; k < plan->nparts; k++) {
     if (pid[k] <= 0)
       continue;
     PartResult r = wait_part(pid[k], fd[k], k, rc ? NULL : err);
+    regrouped += r.regrouped;
     if (r.rc)
       rc = -1;
     else if (r.opt_ms + r.codegen_ms > slowest.opt_ms + slowest.codegen_ms)
@@ -393,6 +399,7 @@ static int build_in_parallel(PjIR *ir, const SplitPlan *plan, int opt_level, Are
   }
   ir->opt_ms = slowest.opt_ms;
   ir->codegen_ms = slowest.codegen_ms;
+  ir->regrouped = regrouped;
   return rc;
 }
 
@@ -422,6 +429,7 @@ int emit_program(PjIR *ir, const PjOptions *o, Arena *a, const char *obj_dir, co
     PartResult r = build_parts(ir, &plan, 1u, o->opt_level, objs[0], ll_path, asm_path, err);
     ir->opt_ms = r.opt_ms;
     ir->codegen_ms = r.codegen_ms;
+    ir->regrouped = r.regrouped;
     rc = r.rc;
   }
   ir->parts = *nobj; /* one object per process that built a part */
@@ -429,7 +437,9 @@ int emit_program(PjIR *ir, const PjOptions *o, Arena *a, const char *obj_dir, co
   return rc;
 }
 
-void emit_timings(const PjIR *ir, double *opt_ms, double *codegen_ms, int *parts) {
+void emit_timings(const PjIR *ir, double *opt_ms, double *codegen_ms, int *parts,
+                  int *regrouped) {
+  *regrouped = ir->regrouped;
   *opt_ms = ir->opt_ms;
   *codegen_ms = ir->codegen_ms;
   *parts = ir->parts;

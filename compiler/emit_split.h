@@ -28,5 +28,10 @@ void split_keep_parts(const SplitPlan *p, unsigned parts);
  * global variables become available_externally, so only part 0 emits them. */
 void split_emit_globals(LLVMModuleRef m, bool here);
 void split_free(SplitPlan *p);
+/* emit_minmax.c: before the pipeline, integer min/max chains regrouped so
+ * that a loop's carried operand joins last (SROA first runs on the
+ * functions that have one). */
+LLVMErrorRef minmax_stage(LLVMModuleRef m, LLVMTargetMachineRef tm, LLVMPassBuilderOptionsRef po,
+                          int *regrouped);
 
 #endif

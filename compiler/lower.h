@@ -32,8 +32,10 @@ int emit_program(PjIR *ir, const PjOptions *o, Arena *a, const char *obj_dir, co
 int emit_check_target(const PjOptions *o, Str *err);
 
 /* Timings of the last emit, for -v: optimization and code generation in ms
- * (wall time), and how many processes generated code. */
-void emit_timings(const PjIR *ir, double *opt_ms, double *codegen_ms, int *codegen_parts);
+ * (wall time), how many processes generated code, and how many integer
+ * min/max chains emit_minmax.c regrouped. */
+void emit_timings(const PjIR *ir, double *opt_ms, double *codegen_ms, int *codegen_parts,
+                  int *regrouped);
 
 void pj_ir_free(PjIR *ir);
 

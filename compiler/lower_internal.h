@@ -32,6 +32,7 @@ struct PjIR {
   LLVMModuleRef mod;
   LLVMTargetMachineRef tm;
   double opt_ms, codegen_ms; /* for -v (of the slowest part) */
+  int regrouped;             /* for -v: min/max chains regrouped (all parts) */
   int parts;                 /* parts built in parallel (emit_split.c) */
 };
 

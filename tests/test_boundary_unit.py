@@ -17,7 +17,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LLVM_CONFIG = "/usr/lib/llvm-19/bin/llvm-config"
-SOURCES = ["base", "types", "ast", "lower_rt", "emit", "emit_split", "link"]  # + lower_boundary.c, included
+SOURCES = ["base", "types", "ast", "lower_rt", "emit", "emit_split", "emit_minmax", "link"]  # + lower_boundary.c, included
 
 
 def _llvm(*flags):
