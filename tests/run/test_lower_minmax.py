@@ -10,7 +10,9 @@ whose `+ 1` the safe mode must reject when it is stored; i64 sums that
 overflow).  `pyjitc build -v` reports how many chains were regrouped, so
 each test also pins down whether the rewrite happened: floats, chains with
 no carried operand and chains whose partial result is used elsewhere must
-be left alone."""
+be left alone.  test_random_chains generates chains of every form
+(MINMAX_SEED=N shifts its seeds)."""
+import os
 import re
 import subprocess
 
@@ -286,3 +288,73 @@ def test_no_carried(mods):
 def test_partial_used(mods, n):
     rng = np.random.default_rng(n + 11)
     same_call(mods, "partial_used", rng.integers(-5, 9, n), rng.integers(-5, 9, n))
+
+
+# ---- random chains: every form of min/max update, the carried value at a
+# random position, in both modes (differential against CPython)
+
+def _chain_fn(rng, name, out_type):
+    """A function whose loop updates `c` by one or two min/max chains of
+    three or four operands, one of them computed from c itself."""
+    lines = [f"def {name}(x: i64[:], y: i64[:], z: i64[:], out: {out_type}[:]) -> int:",
+             "    c = int(out[0])",
+             "    acc = 0",
+             "    for j in range(1, x.shape[0]):"]
+    for k in range(rng.integers(1, 3)):
+        kind = rng.choice(["min", "max"])
+        terms = [f"c + {rng.integers(-3, 4)}", "int(x[j])", f"int(y[j]) - {rng.integers(0, 5)}",
+                 f"int(z[j]) * {rng.integers(1, 3)}"]
+        rng.shuffle(terms)
+        terms = terms[:rng.integers(3, 5)]
+        if not any(t.startswith("c ") for t in terms):
+            terms[rng.integers(0, len(terms))] = "c - 1"
+        form = rng.choice(["call", "if", "ifexp", "nested"])
+        op = "<" if kind == "min" else ">"
+        if form == "call":
+            lines.append(f"        c = {kind}({', '.join(terms)})")
+        elif form == "nested":
+            e = terms[0]
+            for t in terms[1:]:
+                e = f"{kind}({e}, {t})" if rng.integers(0, 2) else f"{kind}({t}, {e})"
+            lines.append(f"        c = {e}")
+        else:
+            lines.append(f"        b{k} = {terms[0]}")
+            for t in terms[1:]:
+                lines.append(f"        t = {t}")
+                if form == "if":
+                    lines.append(f"        if t {op}{rng.choice(['', '='])} b{k}:")
+                    lines.append(f"            b{k} = t")
+                else:
+                    lines.append(f"        b{k} = t if t {op} b{k} else b{k}")
+            lines.append(f"        c = b{k}")
+    lines.append("        out[j] = c")
+    if rng.integers(0, 2):
+        lines.append("        acc += c")
+    lines.append("    return c + acc")
+    return "\n".join(lines) + "\n"
+
+
+RANDOM_MODULES = 4
+RANDOM_PER_MODULE = 8
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("seed", range(RANDOM_MODULES))
+def test_random_chains(seed, mode):
+    rng = np.random.default_rng(9000 + seed + int(os.environ.get("MINMAX_SEED", 0)))
+    names = [f"chain{k}" for k in range(RANDOM_PER_MODULE)]
+    out_types = {n: rng.choice(["i64", "i32"]) for n in names}
+    src = "\n".join("@native\n" + _chain_fn(rng, n, out_types[n]) for n in names)
+    mods = build(src, MODES[mode])
+    for n in names:
+        dtype = np.int64 if out_types[n] == "i64" else np.int32
+        for size, lo, hi in ((1, -5, 5), (9, -5, 5), (40, -100, 100), (33, -2**30, 2**30)):
+            x, y, z = (rng.integers(lo, hi, size) for _ in range(3))
+            # unchecked mode does not range-check the i32 stores (by design)
+            extremes = (2**31 - 1, -2**31) if mode == "safe" else ()
+            for first in (0, int(rng.integers(lo, hi))) + extremes:
+                out = np.zeros(size, dtype)
+                out[0] = first
+                same_call(mods, n, x, y, z, out)
+                if mode == "safe":
+                    same_call(mods, n, x[::-1], y[::2][:size // 2 + 1], z, out)
