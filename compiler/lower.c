@@ -696,6 +696,47 @@ static void unit_copy_leave(Fn *F, UnitCopy *u) {
   F->dispatch_unit = u->unit;
 }
 
+/* A copy of the while loop for rising indexes that start >= 0 (lower_rising.c),
+ * and the ordinary copy; or just the ordinary one. */
+static void lower_while_rising(Fn *F, Node *n) {
+  enum { MAX_RISING = 8 };
+  Symbol **vars = ARENA_ARRAY(F->L->arena, Symbol *, F->nrising + MAX_RISING);
+  int nv = rising_plan(F, n, vars + F->nrising, MAX_RISING);
+  if (!nv) {
+    lower_while_copy(F, n);
+    return;
+  }
+  LLVMValueRef start_ok = fn_bool(F, true);
+  for (int k = 0; k < nv; k++) {
+    Symbol *v = vars[F->nrising + k];
+    LLVMValueRef x = LLVMBuildLoad2(F->b, F->L->t_i64, sym_slot(F, v), "");
+    start_ok = LLVMBuildAnd(F->b, start_ok, LLVMBuildICmp(F->b, LLVMIntSGE, x, fn_i64(F, 0), ""), "");
+  }
+  LLVMBasicBlockRef rise_bb = fn_block(F, "while.rising"), any_bb = fn_block(F, "while.any"),
+                    join = fn_block(F, "while.join");
+  LLVMBuildCondBr(F->b, start_ok, rise_bb, any_bb);
+  fn_position(F, rise_bb);
+  for (int k = 0; k < F->nrising; k++)
+    vars[k] = F->rising[k];
+  Symbol *const *saved = F->rising;
+  int nsaved = F->nrising;
+  F->rising = vars;
+  F->nrising = nsaved + nv;
+  lower_while_copy(F, n);
+  F->rising = saved;
+  F->nrising = nsaved;
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, join);
+  fn_position(F, any_bb);
+  bool none = F->no_rising;
+  F->no_rising = true;
+  lower_while_copy(F, n);
+  F->no_rising = none;
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, join);
+  fn_position(F, join);
+}
+
 static void lower_while_loop(Fn *F, Node *n);
 
 static void lower_while(Fn *F, Node *n) {
@@ -709,7 +750,7 @@ static void lower_while_loop(Fn *F, Node *n) {
   memset(use, 0, sizeof(bool) * (size_t)(np + 1));
   LLVMValueRef unit = F->cold_copy ? NULL : unit_stride_test(F, n, use);
   if (!unit) {
-    lower_while_copy(F, n);
+    lower_while_rising(F, n);
     return;
   }
   LLVMBasicBlockRef unit_bb = fn_block(F, "while.unit"), gen_bb = fn_block(F, "while.strided"),
@@ -720,12 +761,15 @@ static void lower_while_loop(Fn *F, Node *n) {
   for (int k = 0; k < np; k++)
     vals[k] = fn_i64(F, 1);
   swap_strides(F, use, vals);
-  lower_while_copy(F, n);
+  lower_while_rising(F, n);
   swap_strides(F, use, vals); /* back to the run-time strides */
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, join);
   fn_position(F, gen_bb);
+  bool none = F->no_rising; /* the rare strided copy stays one copy */
+  F->no_rising = true;
   lower_while_copy(F, n);
+  F->no_rising = none;
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, join);
   fn_position(F, join);

@@ -117,13 +117,15 @@ static LLVMValueRef wrap_index(Fn *F, LLVMValueRef raw, LLVMValueRef n, int axis
 }
 
 /* `proven`: a loop-versioning guard showed every index in [0, shape). */
+/* `rises[k]` (or NULL): index k is known >= 0 (lower_rising.c). */
 static LLVMValueRef elem_ptr(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
-                             Node **idx_nodes, bool proven) {
+                             Node **idx_nodes, bool proven, const bool *rises) {
   LLVMBuilderRef B = F->b;
   LLVMValueRef off = NULL;
   for (int k = 0; k < aty->ndim; k++) {
     LLVMValueRef raw = idx[k], i = raw;
-    bool nonneg = proven || (LLVMIsAConstantInt(raw) && LLVMConstIntGetSExtValue(raw) >= 0);
+    bool nonneg = proven || (LLVMIsAConstantInt(raw) && LLVMConstIntGetSExtValue(raw) >= 0) ||
+                  (rises && rises[k]);
     if (!proven && (F->boundscheck || !nonneg))
       i = wrap_index(F, raw, v->shape[k], k, idx_nodes ? idx_nodes[k] : NULL);
     /* proven: 0 <= i < shape, and i * stride is an offset inside the array */
@@ -136,7 +138,7 @@ static LLVMValueRef elem_ptr(Fn *F, const ArrView *v, const Type *aty, LLVMValue
 
 LLVMValueRef array_elem_ptr_at(Fn *F, const ArrView *v, const Type *aty, LLVMValueRef *idx,
                                Node **idx_nodes) {
-  return elem_ptr(F, v, aty, idx, idx_nodes, false);
+  return elem_ptr(F, v, aty, idx, idx_nodes, false, NULL);
 }
 
 LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
@@ -150,6 +152,7 @@ LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
   ArrView v;
   array_view(F, sub->a, &v);
   LLVMValueRef idx[PJRT_MAX_NDIM];
+  bool rises[PJRT_MAX_NDIM];
   Type *i64 = tt_scalar(F, TY_I64);
   bool proven = loop_proven(F, sub);
   bool oc = F->overflowcheck, nsw = F->nsw;
@@ -160,13 +163,14 @@ LLVMValueRef array_elem_ptr(Fn *F, Node *sub) {
   for (int k = 0; k < aty->ndim; k++) {
     Node *e = sub->list.data[k];
     idx[k] = convert(F, lower_expr(F, e), e->ty, i64);
+    rises[k] = index_rises(F, e);
   }
   F->overflowcheck = oc;
   F->nsw = nsw;
   int line = F->line;
   if (sub->span.line)
     F->line = sub->span.line;
-  LLVMValueRef p = elem_ptr(F, &v, aty, idx, NULL, proven);
+  LLVMValueRef p = elem_ptr(F, &v, aty, idx, NULL, proven, rises);
   F->line = line;
   return p;
 }

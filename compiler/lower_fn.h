@@ -123,6 +123,11 @@ typedef struct Fn {
                                  * instead of branching to a raise */
   const PromoPlan *promo;       /* lower_promote.c: the cells of the loop being lowered */
   Node **single_def;            /* lower_fsign.c: per local, its one value expression (lazy) */
+  /* lower_rising.c: in the copy of a while loop being lowered, these int
+   * locals are >= 0 and only rise, so subscripts by them do not wrap */
+  Symbol *const *rising;
+  int nrising;
+  bool no_rising;               /* the ordinary copy of such a loop: no further copies */
 } Fn;
 
 /* lower_loop.c: loop versioning (see there) */
@@ -340,6 +345,9 @@ void store_sym(Fn *F, Symbol *s, LLVMValueRef v, const Type *vty);
 LLVMValueRef load_sym(Fn *F, Symbol *s);
 /* lower.c: whether a statement in l (or nested in it) assigns the variable */
 bool stmts_assign(const NodeList *l, const Symbol *sym);
+/* lower_rising.c */
+int rising_plan(const Fn *F, const Node *w, Symbol **out, int max);
+bool index_rises(const Fn *F, const Node *e);
 Symbol *annassign_sym(const Node *n); /* the variable `x: T = v` assigns */
 bool invariant_name(const NodeList *l, const Node *n);
 void int_range(const Type *ty, int64_t *lo, int64_t *hi); /* an int storage type's values */

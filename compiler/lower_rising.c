@@ -1,0 +1,154 @@
+/* lower_rising.c: indexes that only rise in a while loop.
+ *
+ *     i = lo
+ *     while i <= j:
+ *         while a[i] < pivot:
+ *             i += 1
+ *         ...
+ *             i += 1
+ *
+ * When a while loop changes an int local i only by `i += c` (c an int
+ * constant >= 0, anywhere in its body or else clause, nested loops
+ * included), i never falls below the value it had when the loop started.
+ * If that value is >= 0, `a[i]` and `a[i + c]` are never negative indexes,
+ * so with bounds unchecked they need no wraparound test (the one test left
+ * on an unchecked subscript: a branch per access, and a second induction
+ * variable for the wrapped address).  lower.c lowers such a loop twice: a
+ * copy for a start >= 0, where array_elem_ptr skips the test for those
+ * subscripts, and the ordinary copy.  In safe mode the bounds check is one
+ * unsigned compare that covers negative indexes too, so nothing is gained
+ * there and the loop is not copied.
+ *
+ * With overflow unchecked, `i += 1` wraps past INT64_MAX; by then an index
+ * >= the array's size has been used (or i is not an index at all), which
+ * unchecked bounds leave undefined anyway. */
+#include "lower_fn.h"
+
+static bool is_name_of(const Node *n, const Symbol *v) {
+  return n && n->kind == ND_NAME && n->sym == v;
+}
+
+static bool nonneg_const(const Node *n) {
+  int64_t c;
+  return n && node_int_const(n, &c) && c >= 0;
+}
+
+/* v + c or c + v, c an int constant >= 0 */
+static bool plus_nonneg(const Node *e, const Symbol *v) {
+  return e && e->kind == ND_BINOP && e->op == OP_ADD &&
+         ((is_name_of(e->a, v) && nonneg_const(e->b)) || (is_name_of(e->b, v) && nonneg_const(e->a)));
+}
+
+static bool binds(const Node *t, const Symbol *v) {
+  if (!t)
+    return false;
+  if (t->kind == ND_NAME)
+    return t->sym == v;
+  if (t->kind == ND_TUPLE)
+    for (int i = 0; i < t->list.len; i++)
+      if (binds(t->list.data[i], v))
+        return true;
+  return false;
+}
+
+/* Every statement of l (nested ones included) that assigns v adds a
+ * constant >= 0 to it. */
+static bool only_rises(const NodeList *l, const Symbol *v) {
+  for (int i = 0; i < l->len; i++) {
+    const Node *s = l->data[i];
+    switch (s->kind) {
+    case ND_ASSIGN:
+      for (int j = 0; j < s->list.len; j++)
+        if (binds(s->list.data[j], v) &&
+            !(s->list.len == 1 && s->list.data[j]->kind == ND_NAME && plus_nonneg(s->a, v)))
+          return false;
+      break;
+    case ND_ANNASSIGN:
+      if (binds(s->a, v) || s->sym == v)
+        return false;
+      break;
+    case ND_AUGASSIGN:
+      if (binds(s->a, v) && !(s->op == OP_ADD && nonneg_const(s->b)))
+        return false;
+      break;
+    case ND_FOR:
+      if (binds(s->a, v))
+        return false;
+      /* fall through */
+    case ND_IF: case ND_WHILE:
+      if (!only_rises(&s->list, v) || !only_rises(&s->list2, v))
+        return false;
+      break;
+    default:
+      break;
+    }
+  }
+  return true;
+}
+
+static bool rising_local(const Fn *F, const Symbol *s) {
+  for (int k = 0; k < F->nrising; k++)
+    if (F->rising[k] == s)
+      return true;
+  return false;
+}
+
+bool index_rises(const Fn *F, const Node *e) {
+  if (!F->nrising || !e)
+    return false;
+  if (e->kind == ND_NAME)
+    return e->sym && rising_local(F, e->sym);
+  if (e->kind == ND_BINOP && e->op == OP_ADD)
+    return (e->a->kind == ND_NAME && plus_nonneg(e, e->a->sym) && rising_local(F, e->a->sym)) ||
+           (e->b->kind == ND_NAME && plus_nonneg(e, e->b->sym) && rising_local(F, e->b->sym));
+  return false;
+}
+
+typedef struct {
+  const Node *w;
+  const Fn *F;
+  Symbol **out;
+  int n, max;
+} Gather;
+
+static void consider(Gather *g, Symbol *v) {
+  if (!v || !v->ty || v->ty->kind != TY_I64 || (v->kind != SYM_LOCAL && v->kind != SYM_PARAM) ||
+      rising_local(g->F, v))
+    return;
+  for (int k = 0; k < g->n; k++)
+    if (g->out[k] == v)
+      return;
+  if (g->n < g->max && stmts_assign(&g->w->list, v) && only_rises(&g->w->list, v) &&
+      only_rises(&g->w->list2, v))
+    g->out[g->n++] = v;
+}
+
+static void gather(Gather *g, const Node *n) {
+  if (!n)
+    return;
+  if (n->kind == ND_SUBSCRIPT && n->a && n->a->ty && n->a->ty->kind == TY_ARRAY)
+    for (int k = 0; k < n->list.len; k++) {
+      const Node *e = n->list.data[k];
+      if (e->kind == ND_NAME)
+        consider(g, e->sym);
+      else if (e->kind == ND_BINOP && e->op == OP_ADD)
+        consider(g, e->a->kind == ND_NAME && plus_nonneg(e, e->a->sym) ? e->a->sym
+                    : e->b->kind == ND_NAME && plus_nonneg(e, e->b->sym) ? e->b->sym
+                                                                           : NULL);
+    }
+  gather(g, n->a);
+  gather(g, n->b);
+  gather(g, n->c);
+  for (int i = 0; i < n->list.len; i++)
+    gather(g, n->list.data[i]);
+  for (int i = 0; i < n->list2.len; i++)
+    gather(g, n->list2.data[i]);
+}
+
+int rising_plan(const Fn *F, const Node *w, Symbol **out, int max) {
+  if (F->boundscheck || F->no_rising)
+    return 0;
+  Gather g = {w, F, out, 0, max};
+  gather(&g, w);
+  return g.n;
+}
