@@ -13,7 +13,10 @@
  * If that value is >= 0, `a[i]` and `a[i + c]` are never negative indexes,
  * so with bounds unchecked they need no wraparound test (the one test left
  * on an unchecked subscript: a branch per access, and a second induction
- * variable for the wrapped address).  lower.c lowers such a loop twice: a
+ * variable for the wrapped address).  The same holds for a sum of such
+ * locals, constants >= 0 and locals the loop does not change (`text[i + j]`
+ * in a string search's `while j < m and text[i + j] == pat[j]`), all of
+ * them tested >= 0 at the start.  lower.c lowers such a loop twice: a
  * copy for a start >= 0, where array_elem_ptr skips the test for those
  * subscripts, and the ordinary copy.  In safe mode the bounds check is one
  * unsigned compare that covers negative indexes too, so nothing is gained
@@ -93,15 +96,36 @@ static bool rising_local(const Fn *F, const Symbol *s) {
   return false;
 }
 
-bool index_rises(const Fn *F, const Node *e) {
-  if (!F->nrising || !e)
+static bool int_local(const Symbol *v) {
+  return v && v->ty && v->ty->kind == TY_I64 && (v->kind == SYM_LOCAL || v->kind == SYM_PARAM);
+}
+
+enum { MAX_TERMS = 4 };
+
+/* e as a sum of int locals and constants >= 0: the locals into names[],
+ * false for any other shape. */
+static bool sum_terms(const Node *e, Symbol **names, int *n) {
+  if (!e)
     return false;
-  if (e->kind == ND_NAME)
-    return e->sym && rising_local(F, e->sym);
   if (e->kind == ND_BINOP && e->op == OP_ADD)
-    return (e->a->kind == ND_NAME && plus_nonneg(e, e->a->sym) && rising_local(F, e->a->sym)) ||
-           (e->b->kind == ND_NAME && plus_nonneg(e, e->b->sym) && rising_local(F, e->b->sym));
-  return false;
+    return sum_terms(e->a, names, n) && sum_terms(e->b, names, n);
+  if (nonneg_const(e))
+    return true;
+  if (e->kind != ND_NAME || !int_local(e->sym) || *n == MAX_TERMS)
+    return false;
+  names[(*n)++] = e->sym;
+  return true;
+}
+
+bool index_rises(const Fn *F, const Node *e) {
+  Symbol *names[MAX_TERMS];
+  int n = 0;
+  if (!F->nrising || !sum_terms(e, names, &n) || !n)
+    return false;
+  for (int k = 0; k < n; k++)
+    if (!rising_local(F, names[k]))
+      return false;
+  return true;
 }
 
 typedef struct {
@@ -111,31 +135,46 @@ typedef struct {
   int n, max;
 } Gather;
 
-static void consider(Gather *g, Symbol *v) {
-  if (!v || !v->ty || v->ty->kind != TY_I64 || (v->kind != SYM_LOCAL && v->kind != SYM_PARAM) ||
-      rising_local(g->F, v))
+static bool assigned_in(const Node *w, const Symbol *v) {
+  return stmts_assign(&w->list, v) || stmts_assign(&w->list2, v);
+}
+
+/* An index that is a sum of locals, at least one of them rising in the loop
+ * and the others rising or unchanged there: all of them join the plan (the
+ * unchanged ones are tested >= 0 at the start too). */
+static void consider(Gather *g, const Node *e) {
+  Symbol *names[MAX_TERMS];
+  int n = 0;
+  if (!sum_terms(e, names, &n))
     return;
-  for (int k = 0; k < g->n; k++)
-    if (g->out[k] == v)
+  bool rises = false;
+  for (int k = 0; k < n; k++) {
+    const Symbol *v = names[k];
+    if (rising_local(g->F, v))
+      continue;
+    if (!assigned_in(g->w, v))
+      continue;
+    if (!only_rises(&g->w->list, v) || !only_rises(&g->w->list2, v))
       return;
-  if (g->n < g->max && stmts_assign(&g->w->list, v) && only_rises(&g->w->list, v) &&
-      only_rises(&g->w->list2, v))
-    g->out[g->n++] = v;
+    rises = true;
+  }
+  if (!rises)
+    return;
+  for (int k = 0; k < n; k++) {
+    bool seen = rising_local(g->F, names[k]);
+    for (int j = 0; j < g->n && !seen; j++)
+      seen = g->out[j] == names[k];
+    if (!seen && g->n < g->max)
+      g->out[g->n++] = names[k];
+  }
 }
 
 static void gather(Gather *g, const Node *n) {
   if (!n)
     return;
   if (n->kind == ND_SUBSCRIPT && n->a && n->a->ty && n->a->ty->kind == TY_ARRAY)
-    for (int k = 0; k < n->list.len; k++) {
-      const Node *e = n->list.data[k];
-      if (e->kind == ND_NAME)
-        consider(g, e->sym);
-      else if (e->kind == ND_BINOP && e->op == OP_ADD)
-        consider(g, e->a->kind == ND_NAME && plus_nonneg(e, e->a->sym) ? e->a->sym
-                    : e->b->kind == ND_NAME && plus_nonneg(e, e->b->sym) ? e->b->sym
-                                                                           : NULL);
-    }
+    for (int k = 0; k < n->list.len; k++)
+      consider(g, n->list.data[k]);
   gather(g, n->a);
   gather(g, n->b);
   gather(g, n->c);

@@ -68,6 +68,25 @@ def runs(a: i64[:], i: int) -> int:
     return count
 
 @native
+def match_at(text: u8[:], pat: u8[:], i: int) -> int:
+    j = 0
+    while j < pat.shape[0] and text[i + j] == pat[j]:
+        j += 1
+    return j
+
+@native
+def find_all(text: u8[:], pat: u8[:], out: i64[:]) -> int:
+    c = 0
+    for i in range(text.shape[0] - pat.shape[0] + 1):
+        j = 0
+        while j < pat.shape[0] and text[j + i + 0] == pat[j]:
+            j += 1
+        if j == pat.shape[0]:
+            out[c] = i
+            c += 1
+    return c
+
+@native
 def back_and_forth(a: i64[:], i: int) -> int:
     s = 0
     n = 0
@@ -149,6 +168,23 @@ def test_runs_nested(mods, i):
     same_call(mods, "runs", a, i)
 
 
+@pytest.mark.parametrize("i", [0, 2, 5, -6, -3, -9])
+def test_match_at_sum_index(mods, i):
+    """text[i + j]: i unchanged by the loop, j rising; a negative i makes
+    i + j negative for a while, and Python's wraparound must stay then."""
+    text = np.array([1, 2, 3, 1, 2, 3, 4, 1, 2, 3], np.uint8)
+    pat = np.array([1, 2, 3, 4], np.uint8)
+    same_call(mods, "match_at", text, pat, i)
+    same_call(mods, "match_at", text[::-1], pat[:2], i)
+
+
+def test_find_all(mods):
+    rng = np.random.default_rng(4)
+    text = rng.integers(0, 3, 5000).astype(np.uint8)
+    for pat in ([0, 1], [2, 2, 2], [1], [0, 1, 2, 0, 1]):
+        same_call(mods, "find_all", text, np.array(pat, np.uint8), np.zeros(5000, np.int64))
+
+
 @pytest.mark.parametrize("i", [0, 1, 3])
 def test_not_rising(mods, i):
     """i also falls below its start or is reset to a negative value: Python's
@@ -170,6 +206,7 @@ def test_index_errors_in_safe_mode():
 
 @pytest.mark.parametrize("name,copied", [("partition", True), ("merge", True),
                                          ("pairs_ahead", True), ("runs", True),
+                                         ("match_at", True), ("find_all", True),
                                          ("back_and_forth", False), ("reset", False),
                                          ("for_over", False)])
 def test_which_loops_are_copied(tmp_path, name, copied):
