@@ -2365,13 +2365,36 @@ static void lower_body(Lower *L, int idx, const bool *reach, const RecTab *rt, i
  * result's trip through memory.  LLVM still measures every call site, so a
  * large body stays a call.  Functions only Python calls get no hint: their
  * wrapper would inline them, which costs build time and saves nothing. */
+static int tree_size(const Node *n, int limit) {
+  if (!n || limit <= 0)
+    return 0;
+  int k = 1 + tree_size(n->a, limit - 1);
+  k += tree_size(n->b, limit - k);
+  k += tree_size(n->c, limit - k);
+  for (int i = 0; i < n->list.len && k < limit; i++)
+    k += tree_size(n->list.data[i], limit - k);
+  for (int i = 0; i < n->list2.len && k < limit; i++)
+    k += tree_size(n->list2.data[i], limit - k);
+  return k;
+}
+
+/* A helper of at most this many syntax nodes (`return math.sqrt((x1 - x2)
+ * ** 2 + (y1 - y2) ** 2)` has 25) is always inlined: LLVM's cost of its
+ * checks and raise paths (each x ** 2 has a libm fallback, lower_arith.c)
+ * can pass 325 while the body is a line of arithmetic. */
+enum { ALWAYS_INLINE_NODES = 64 };
+
 static void hint_inline(Lower *L, int i, const bool *reach) {
   int n = L->prog->funcs.len;
   bool called = false; /* by compiled code: else only its wrapper calls it */
   for (int g = 0; g < n && !called; g++)
     called = g != i && reach[(size_t)g * (size_t)n + (size_t)i];
-  if (called && !L->prog->funcs.data[i]->has_loops)
-    LLVMAddAttributeAtIndex(L->impl_fn[i], LLVMAttributeFunctionIndex, enum_attr(L, "inlinehint"));
+  const FuncInst *f = L->prog->funcs.data[i];
+  if (!called || f->has_loops)
+    return;
+  bool tiny = tree_size(f->func, ALWAYS_INLINE_NODES + 1) <= ALWAYS_INLINE_NODES;
+  LLVMAddAttributeAtIndex(L->impl_fn[i], LLVMAttributeFunctionIndex,
+                          enum_attr(L, tiny ? "alwaysinline" : "inlinehint"));
 }
 
 void lower_bodies(Lower *L) {
