@@ -374,6 +374,27 @@ static LLVMValueRef float_square(Fn *F, LLVMValueRef x) {
   return phi;
 }
 
+/* a % b as CPython's float_rem: fmod (LLVM's frem is C's fmod, called as
+ * such), then the sign of the divisor: a remainder of the other sign gets b
+ * added, a zero one is a zero of b's sign.  Inline, those fix-ups are
+ * selects; in the C helper they were a branch that a remainder of random
+ * sign mispredicts half the time (1.9x Numba on a sum of x % 0.7). */
+static LLVMValueRef float_mod(Fn *F, LLVMValueRef a, LLVMValueRef b, Node *bn) {
+  LLVMBuilderRef B = F->b;
+  LLVMTypeRef d = F->L->t_f64;
+  LLVMValueRef zero = fn_f64(F, 0.0);
+  if (!const_nonzero_f64(b) && !F->nonzero && !float_nonzero(F, bn))
+    fn_check_pjm(F, LLVMBuildFCmp(B, LLVMRealOEQ, b, zero, ""), PJM_FLOAT_MOD_ZERO);
+  LLVMValueRef m = LLVMBuildFRem(B, a, b, "");
+  LLVMValueRef flip = LLVMBuildXor(B, LLVMBuildFCmp(B, LLVMRealOLT, b, zero, ""),
+                                   LLVMBuildFCmp(B, LLVMRealOLT, m, zero, ""), "");
+  LLVMValueRef fixed = LLVMBuildSelect(B, flip, LLVMBuildFAdd(B, m, b, ""), m, "");
+  LLVMValueRef cs[] = {zero, b};
+  LLVMValueRef signed_zero = fn_intrinsic(F, "llvm.copysign", &d, 1, cs, 2);
+  /* m != 0 (NaN included, which passes through fixed unchanged) */
+  return LLVMBuildSelect(B, LLVMBuildFCmp(B, LLVMRealUNE, m, zero, ""), fixed, signed_zero, "");
+}
+
 static LLVMValueRef float_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, Node *bn) {
   LLVMBuilderRef B = F->b;
   LLVMTypeRef d = F->L->t_f64;
@@ -387,7 +408,7 @@ static LLVMValueRef float_arith(Fn *F, Op op, LLVMValueRef a, LLVMValueRef b, No
       fn_check_pjm(F, LLVMBuildFCmp(B, LLVMRealOEQ, b, fn_f64(F, 0.0), ""), PJM_FLOAT_DIV_ZERO);
     return fast(F, LLVMBuildFDiv(B, a, b, ""));
   case OP_FLOORDIV: return fn_call_pjm(F, RT_pjm_floordiv_f64, args, 2, d);
-  case OP_MOD: return fn_call_pjm(F, RT_pjm_mod_f64, args, 2, d);
+  case OP_MOD: return float_mod(F, a, b, bn);
   case OP_POW:
     if (node_float_two(bn) && F->fastmath) {
       /* CPython's x ** 2.0 is libm's pow(), which is not always correctly

@@ -225,3 +225,31 @@ def test_mixed_int_float(mods):
 def test_float_div_by_constant_zero(mods):
     for x in [1.0, 0.0, float("nan")]:
         same_call(mods, "fdiv_consts", x)
+
+
+FMOD_LOOP = '''
+@native
+def fmod_into(a: f64[:], m: float, out: f64[:]) -> None:
+    for i in range(a.shape[0]):
+        out[i] = a[i] % m
+'''
+
+
+@pytest.mark.parametrize("flags", [(), ("--boundscheck=off", "--overflowcheck=off")])
+def test_float_mod_in_a_loop(flags):
+    """float % inline (fmod, then the divisor's sign by selects): remainders
+    of both signs, exact zeros of both signs, NaN and inf, divisors of both
+    signs, bit for bit as CPython."""
+    import numpy as np
+    compiled, _ = build(FMOD_LOOP, flags)
+    rng = np.random.default_rng(21)
+    a = np.concatenate([rng.standard_normal(100_000) * 10.0 ** rng.integers(-5, 6, 100_000),
+                        np.arange(-50, 50) * 0.5, [0.0, -0.0, float("inf"), -float("inf"),
+                                                    float("nan"), 5e-324, -5e-324]])
+    for m in (0.7, -0.7, 3.0, -2.5, 1e-300, float("inf"), -float("inf")):
+        out = np.empty_like(a)
+        compiled.fmod_into(a, m, out)
+        want = np.array([x % m for x in a.tolist()])
+        assert out.tobytes() == want.tobytes() or (
+            np.array_equal(np.isnan(out), np.isnan(want)) and
+            out[~np.isnan(out)].tobytes() == want[~np.isnan(want)].tobytes()), m
