@@ -707,3 +707,85 @@ def max_subarray(a: i64[:]) -> int:
         cur = max(v, cur + v)
         best = max(best, cur)
     return best
+
+
+def argmax_f64(x: f64[:]) -> int:
+    # the index of the first largest element (a record update: `x[best]` is
+    # read at the index the `if` assigns)
+    best = 0
+    for i in range(1, x.shape[0]):
+        if x[i] > x[best]:
+            best = i
+    return best
+
+
+def point_dist(x1: float, y1: float, x2: float, y2: float) -> float:
+    return math.sqrt((x1 - x2) ** 2 + (y1 - y2) ** 2)
+
+
+def nearest_point(px: f64[:], py: f64[:], qx: f64[:], qy: f64[:], out: i64[:]) -> float:
+    # for each query, the index of the nearest point (through a helper with
+    # `** 2`); returns the sum of the nearest distances
+    total = 0.0
+    for q in range(qx.shape[0]):
+        best = 0
+        bd = point_dist(px[0], py[0], qx[q], qy[q])
+        for i in range(1, px.shape[0]):
+            d = point_dist(px[i], py[i], qx[q], qy[q])
+            if d < bd:
+                bd = d
+                best = i
+        out[q] = best
+        total += bd
+    return total
+
+
+def dtw_distance(x: i64[:], y: i64[:], d: i64[:, :]) -> int:
+    # dynamic time warping of two integer series; d is (len(x) + 1) x
+    # (len(y) + 1); each cell is its cost plus the least of three neighbours,
+    # one of them the cell just written
+    n = x.shape[0]
+    m = y.shape[0]
+    for i in range(n + 1):
+        d[i, 0] = 1 << 40
+    for j in range(m + 1):
+        d[0, j] = 1 << 40
+    d[0, 0] = 0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost = abs(x[i - 1] - y[j - 1])
+            d[i, j] = cost + min(d[i - 1, j], d[i, j - 1], d[i - 1, j - 1])
+    return d[n, m]
+
+
+def merge_sorted(a: i64[:], b: i64[:], out: i64[:]) -> int:
+    # merges two sorted arrays into out by two rising indexes; returns how
+    # many elements came from a
+    i = 0
+    j = 0
+    k = 0
+    while i < a.shape[0] and j < b.shape[0]:
+        if a[i] <= b[j]:
+            out[k] = a[i]
+            i += 1
+        else:
+            out[k] = b[j]
+            j += 1
+        k += 1
+    while i < a.shape[0]:
+        out[k] = a[i]
+        i += 1
+        k += 1
+    while j < b.shape[0]:
+        out[k] = b[j]
+        j += 1
+        k += 1
+    return i
+
+
+def fmod_sum(x: f64[:], m: float) -> float:
+    # the sum of x[i] % m (Python's float modulo: the sign of m)
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] % m
+    return s

@@ -373,6 +373,11 @@ PYTHRAN_EXPORTS_EXTRA = {
     "bubble_sort_rows": "int64[:,:]",
     "moving_average": "float64[:], int, float64[:]",
     "max_subarray": "int64[:]",
+    "argmax_f64": "float64[:]",
+    "nearest_point": ", ".join(["float64[:]"] * 4 + ["int64[:]"]),
+    "dtw_distance": "int64[:], int64[:], int64[:,:]",
+    "merge_sorted": "int64[:], int64[:], int64[:]",
+    "fmod_sum": "float64[:], float",
 }
 
 
@@ -499,6 +504,11 @@ C_CALLS_EXTRA = {
     "bubble_sort_rows": ("i", "p0 r0 c0"),
     "moving_average": (None, "p0 r0 i1 p2"),
     "max_subarray": ("i", "p0 r0"),
+    "argmax_f64": ("i", "p0 r0"),
+    "nearest_point": ("d", "p0 p1 r0 p2 p3 r2 p4"),
+    "dtw_distance": ("i", "p0 r0 p1 r1 p2"),
+    "merge_sorted": ("i", "p0 r0 p1 r1 p2"),
+    "fmod_sum": ("d", "p0 r0 d1"),
 }
 
 

@@ -129,6 +129,8 @@ def _fill(np, rng, how, shape):
         return 50.0 + 100.0 * rng.random(shape)
     if how == "maturities":             # times in years, in [0.1, 2.1)
         return 0.1 + 2.0 * rng.random(shape)
+    if how == "sorted":                 # ascending ints in [0, 10**9)
+        return np.sort(rng.integers(0, 1_000_000_000, shape))
     if how == "diag_dom":               # diagonal of a diagonally dominant matrix
         return 4.0 + rng.random(shape)
     if how == "graph":                  # dense distance matrix: weights 1..999, 0 on the

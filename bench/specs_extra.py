@@ -9,7 +9,7 @@ with their own seeds.
 import specs
 
 # the functions of kernels_extra.py that pyjitc must compile (kernels + helpers)
-HELPERS = ["damped_wave", "norm_cdf", "partitions"]
+HELPERS = ["damped_wave", "norm_cdf", "partitions", "point_dist"]
 
 # ARRAY -> (full shape, quick shape, dtype, how to fill it: see specs._fill)
 ARRAYS = {
@@ -117,6 +117,26 @@ ARRAYS4 = {
 }
 
 
+# the third round (session 9): kernels that found weak spots outside the
+# bench (a record update, `** 2` in a helper, a min chain, rising indexes,
+# float %), with a seed of their own
+ARRAYS5 = {
+    "am_x": ((2_000_000,), (200_000,), "float64", "normal"),
+    "np_px": ((20_000,), (4_000,), "float64", "uniform"),
+    "np_py": ((20_000,), (4_000,), "float64", "uniform"),
+    "np_qx": ((50,), (10,), "float64", "uniform"),
+    "np_qy": ((50,), (10,), "float64", "uniform"),
+    "np_out": ((50,), (10,), "int64", "zeros"),
+    "dtw_x": ((600,), (150,), "int64", "ints1e4"),
+    "dtw_y": ((500,), (140,), "int64", "ints1e4"),
+    "dtw_d": ((601, 501), (151, 141), "int64", "zeros"),
+    "mg_a": ((1_000_000,), (100_000,), "int64", "sorted"),
+    "mg_b": ((900_000,), (90_000,), "int64", "sorted"),
+    "mg_out": ((1_900_000,), (190_000,), "int64", "zeros"),
+    "fm_x": ((1_000_000,), (100_000,), "float64", "normal"),
+}
+
+
 def _s(full, quick):
     """A scalar argument that differs between the two sizes."""
     return ("s", (full, quick))
@@ -168,6 +188,12 @@ KERNELS = [
     ("bubble_sort_rows", [("out", "bub_a")]),
     ("moving_average", [("in", "ma_x"), ("s", (101, 101)), ("out", "ma_out")]),
     ("max_subarray", [("in", "ks_a")]),
+    ("argmax_f64", [("in", "am_x")]),
+    ("nearest_point", [("in", "np_px"), ("in", "np_py"), ("in", "np_qx"), ("in", "np_qy"),
+                       ("out", "np_out")]),
+    ("dtw_distance", [("in", "dtw_x"), ("in", "dtw_y"), ("out", "dtw_d")]),
+    ("merge_sorted", [("in", "mg_a"), ("in", "mg_b"), ("out", "mg_out")]),
+    ("fmod_sum", [("in", "fm_x"), ("s", (0.7, 0.7))]),
 ]
 
 KERNEL_NAMES = [k for k, _ in KERNELS]
@@ -180,6 +206,7 @@ def make_arrays(quick):
     arrays.update(specs.make_arrays(quick, ARRAYS2, seed=3000))
     arrays.update(specs.make_arrays(quick, ARRAYS3, seed=4000))
     arrays.update(specs.make_arrays(quick, ARRAYS4, seed=5000))
+    arrays.update(specs.make_arrays(quick, ARRAYS5, seed=6000))
     return arrays
 
 

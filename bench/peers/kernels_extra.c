@@ -627,3 +627,85 @@ i64 max_subarray(const int64_t *a, i64 n) {
     }
     return best;
 }
+
+i64 argmax_f64(const double *x, i64 n) {
+    i64 best = 0;
+    for (i64 i = 1; i < n; i++)
+        if (x[i] > x[best])
+            best = i;
+    return best;
+}
+
+static double point_dist(double x1, double y1, double x2, double y2) {
+    return sqrt((x1 - x2) * (x1 - x2) + (y1 - y2) * (y1 - y2));
+}
+
+double nearest_point(const double *px, const double *py, i64 n, const double *qx,
+                     const double *qy, i64 nq, int64_t *out) {
+    double total = 0.0;
+    for (i64 q = 0; q < nq; q++) {
+        i64 best = 0;
+        double bd = point_dist(px[0], py[0], qx[q], qy[q]);
+        for (i64 i = 1; i < n; i++) {
+            double d = point_dist(px[i], py[i], qx[q], qy[q]);
+            if (d < bd) {
+                bd = d;
+                best = i;
+            }
+        }
+        out[q] = best;
+        total += bd;
+    }
+    return total;
+}
+
+i64 dtw_distance(const int64_t *x, i64 n, const int64_t *y, i64 m, int64_t *d) {
+    i64 w = m + 1;
+    for (i64 i = 0; i <= n; i++)
+        d[i * w] = (i64)1 << 40;
+    for (i64 j = 0; j <= m; j++)
+        d[j] = (i64)1 << 40;
+    d[0] = 0;
+    for (i64 i = 1; i <= n; i++)
+        for (i64 j = 1; j <= m; j++) {
+            i64 c = x[i - 1] - y[j - 1];
+            c = c < 0 ? -c : c;
+            i64 best = d[(i - 1) * w + j];
+            if (d[i * w + j - 1] < best)
+                best = d[i * w + j - 1];
+            if (d[(i - 1) * w + j - 1] < best)
+                best = d[(i - 1) * w + j - 1];
+            d[i * w + j] = c + best;
+        }
+    return d[n * w + m];
+}
+
+i64 merge_sorted(const int64_t *a, i64 na, const int64_t *b, i64 nb, int64_t *out) {
+    i64 i = 0, j = 0, k = 0;
+    while (i < na && j < nb) {
+        if (a[i] <= b[j])
+            out[k++] = a[i++];
+        else
+            out[k++] = b[j++];
+    }
+    while (i < na)
+        out[k++] = a[i++];
+    while (j < nb)
+        out[k++] = b[j++];
+    return i;
+}
+
+double fmod_sum(const double *x, i64 n, double m) {
+    double s = 0.0;
+    for (i64 i = 0; i < n; i++) {
+        double r = fmod(x[i], m);
+        if (r != 0.0) {
+            if ((m < 0) != (r < 0))
+                r += m;
+        } else {
+            r = copysign(0.0, m);
+        }
+        s += r;
+    }
+    return s;
+}

@@ -6,7 +6,7 @@
 memoryviews (C-contiguous, ::1, except dot_strided's strided views), C
 integer/double locals, the helper as a cdef function."""
 
-from libc.math cimport erf, exp, fabs, log, sin, sqrt
+from libc.math cimport copysign, erf, exp, fabs, fmod, log, sin, sqrt
 from libc.stdint cimport int16_t, int32_t, int64_t, uint8_t
 
 ctypedef long long i64
@@ -636,3 +636,90 @@ def max_subarray(int64_t[::1] a):
         cur = max(v, cur + v)
         best = max(best, cur)
     return best
+
+
+def argmax_f64(double[::1] x):
+    cdef Py_ssize_t i, best = 0
+    for i in range(1, x.shape[0]):
+        if x[i] > x[best]:
+            best = i
+    return best
+
+
+cdef inline double point_dist(double x1, double y1, double x2, double y2):
+    return sqrt((x1 - x2) * (x1 - x2) + (y1 - y2) * (y1 - y2))
+
+
+def nearest_point(double[::1] px, double[::1] py, double[::1] qx, double[::1] qy,
+                  int64_t[::1] out):
+    cdef Py_ssize_t q, i, best
+    cdef double total = 0.0, bd, d
+    for q in range(qx.shape[0]):
+        best = 0
+        bd = point_dist(px[0], py[0], qx[q], qy[q])
+        for i in range(1, px.shape[0]):
+            d = point_dist(px[i], py[i], qx[q], qy[q])
+            if d < bd:
+                bd = d
+                best = i
+        out[q] = best
+        total += bd
+    return total
+
+
+def dtw_distance(int64_t[::1] x, int64_t[::1] y, int64_t[:, ::1] d):
+    cdef Py_ssize_t n = x.shape[0], m = y.shape[0], i, j
+    cdef i64 c, best
+    for i in range(n + 1):
+        d[i, 0] = <i64>1 << 40
+    for j in range(m + 1):
+        d[0, j] = <i64>1 << 40
+    d[0, 0] = 0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            c = x[i - 1] - y[j - 1]
+            if c < 0:
+                c = -c
+            best = d[i - 1, j]
+            if d[i, j - 1] < best:
+                best = d[i, j - 1]
+            if d[i - 1, j - 1] < best:
+                best = d[i - 1, j - 1]
+            d[i, j] = c + best
+    return d[n, m]
+
+
+def merge_sorted(int64_t[::1] a, int64_t[::1] b, int64_t[::1] out):
+    cdef Py_ssize_t i = 0, j = 0, k = 0, na = a.shape[0], nb = b.shape[0]
+    while i < na and j < nb:
+        if a[i] <= b[j]:
+            out[k] = a[i]
+            i += 1
+        else:
+            out[k] = b[j]
+            j += 1
+        k += 1
+    while i < na:
+        out[k] = a[i]
+        i += 1
+        k += 1
+    while j < nb:
+        out[k] = b[j]
+        j += 1
+        k += 1
+    return i
+
+
+def fmod_sum(double[::1] x, double m):
+    # Python's float % (cdivision is on for this module: written out)
+    cdef Py_ssize_t i
+    cdef double s = 0.0, r
+    for i in range(x.shape[0]):
+        r = fmod(x[i], m)
+        if r != 0.0:
+            if (m < 0) != (r < 0):
+                r += m
+        else:
+            r = copysign(0.0, m)
+        s += r
+    return s
