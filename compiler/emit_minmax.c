@@ -261,12 +261,7 @@ static void set_attr(LLVMValueRef f, const char *name, bool on) {
     LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, k);
 }
 
-/* Whether the raw function (locals still in memory) has two or more integer
- * min/max updates that could form a chain: selects on a compare of their
- * own two values (min(), max()), or a branch on a compare of two locals
- * whose arm reads one of them (`if t < best: best = t`, `t if t < best
- * else best`).  Cheap, so that the copy and the prelude cost nothing to the
- * modules without any. */
+/* bb starts by loading x or y */
 static bool reads_compared_local(LLVMBasicBlockRef bb, LLVMValueRef x, LLVMValueRef y) {
   LLVMValueRef ld = LLVMGetFirstInstruction(bb);
   return ld && LLVMIsALoadInst(ld) && (LLVMGetOperand(ld, 0) == x || LLVMGetOperand(ld, 0) == y);
@@ -308,6 +303,12 @@ static bool is_minmax_update(LLVMValueRef i) {
           reads_compared_local(LLVMGetSuccessor(i, 1), x, y));
 }
 
+/* Whether the raw function (locals still in memory) has two or more integer
+ * min/max updates that could form a chain: selects on a compare of their
+ * own two values (min(), max()), or a branch on a compare of two locals
+ * whose arm reads one of them (`if t < best: best = t`, `t if t < best
+ * else best`).  Cheap, so that the copy and the prelude cost nothing to the
+ * modules without any. */
 static bool may_have_chain(LLVMValueRef f) {
   int n = 0;
   for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
@@ -375,7 +376,13 @@ LLVMErrorRef minmax_stage(LLVMModuleRef m, LLVMTargetMachineRef tm, LLVMPassBuil
     candidates += chosen[i] = may_have_chain(f);
   LLVMErrorRef e = NULL;
   LLVMBuilderRef bld = LLVMCreateBuilderInContext(LLVMGetModuleContext(m));
-  if (candidates && find_regroupable(m, tm, po, bld, chosen, added, &e) && !e) {
+  int found = candidates ? find_regroupable(m, tm, po, bld, chosen, added, &e) : 0;
+  if (e) { /* an LLVM that does not take PRELUDE: build without the stage */
+    LLVMConsumeError(e);
+    e = NULL;
+    found = 0;
+  }
+  if (found) {
     memset(added, 0, (size_t)nf * 2 * sizeof(bool));
     run_only(m, chosen, added);
     e = LLVMRunPasses(m, PRELUDE, tm, po);
