@@ -741,6 +741,19 @@ static void unit_copy_leave(Fn *F, UnitCopy *u) {
   F->dispatch_unit = u->unit;
 }
 
+/* The ordinary copy of a while loop that has another copy beside it (the
+ * rising one, or the unit-stride one): no further copies inside, then on to
+ * join. */
+static void lower_while_last_copy(Fn *F, Node *n, LLVMBasicBlockRef join) {
+  bool none = F->no_rising;
+  F->no_rising = true;
+  lower_while_copy(F, n);
+  F->no_rising = none;
+  if (!fn_terminated(F))
+    LLVMBuildBr(F->b, join);
+  fn_position(F, join);
+}
+
 /* A copy of the while loop for rising indexes that start >= 0 (lower_rising.c),
  * and the ordinary copy; or just the ordinary one. */
 static void lower_while_rising(Fn *F, Node *n) {
@@ -773,13 +786,7 @@ static void lower_while_rising(Fn *F, Node *n) {
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, join);
   fn_position(F, any_bb);
-  bool none = F->no_rising;
-  F->no_rising = true;
-  lower_while_copy(F, n);
-  F->no_rising = none;
-  if (!fn_terminated(F))
-    LLVMBuildBr(F->b, join);
-  fn_position(F, join);
+  lower_while_last_copy(F, n, join);
 }
 
 static void lower_while_loop(Fn *F, Node *n);
@@ -811,13 +818,7 @@ static void lower_while_loop(Fn *F, Node *n) {
   if (!fn_terminated(F))
     LLVMBuildBr(F->b, join);
   fn_position(F, gen_bb);
-  bool none = F->no_rising; /* the rare strided copy stays one copy */
-  F->no_rising = true;
-  lower_while_copy(F, n);
-  F->no_rising = none;
-  if (!fn_terminated(F))
-    LLVMBuildBr(F->b, join);
-  fn_position(F, join);
+  lower_while_last_copy(F, n, join); /* the rare strided copy stays one copy */
 }
 
 /* A counted loop: k = 0 .. count-1 (unsigned), `each(k)` assigns the target
@@ -1411,7 +1412,6 @@ static void range_loop_copy(Fn *F, Node *n, RangeCopy *rc, LLVMBasicBlockRef els
  * turned its `srem` into `urem` early and then lost the range-based form
  * of `(h + p - t) % p`.) */
 
-static bool target_is(const Node *t, const Symbol *sym);
 
 /* The modulus of `x = e % m`: an int constant > 0, or an int variable (a
  * module constant, a parameter or a local the loop does not assign). */
@@ -1882,7 +1882,7 @@ static void lower_stmt(Fn *F, Node *n) {
 
 /* ---------------------------------------------------------------- bodies */
 
-static bool target_is(const Node *t, const Symbol *sym) {
+bool target_is(const Node *t, const Symbol *sym) {
   if (!t)
     return false;
   if (t->kind == ND_NAME)

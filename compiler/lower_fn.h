@@ -345,6 +345,8 @@ void store_sym(Fn *F, Symbol *s, LLVMValueRef v, const Type *vty);
 LLVMValueRef load_sym(Fn *F, Symbol *s);
 /* lower.c: whether a statement in l (or nested in it) assigns the variable */
 bool stmts_assign(const NodeList *l, const Symbol *sym);
+/* t (a name or a tuple of names) binds sym */
+bool target_is(const Node *t, const Symbol *sym);
 /* lower_rising.c */
 int rising_plan(const Fn *F, const Node *w, Symbol **out, int max);
 bool index_rises(const Fn *F, const Node *e);

@@ -42,18 +42,6 @@ static bool plus_nonneg(const Node *e, const Symbol *v) {
          ((is_name_of(e->a, v) && nonneg_const(e->b)) || (is_name_of(e->b, v) && nonneg_const(e->a)));
 }
 
-static bool binds(const Node *t, const Symbol *v) {
-  if (!t)
-    return false;
-  if (t->kind == ND_NAME)
-    return t->sym == v;
-  if (t->kind == ND_TUPLE)
-    for (int i = 0; i < t->list.len; i++)
-      if (binds(t->list.data[i], v))
-        return true;
-  return false;
-}
-
 /* Every statement of l (nested ones included) that assigns v adds a
  * constant >= 0 to it. */
 static bool only_rises(const NodeList *l, const Symbol *v) {
@@ -62,20 +50,20 @@ static bool only_rises(const NodeList *l, const Symbol *v) {
     switch (s->kind) {
     case ND_ASSIGN:
       for (int j = 0; j < s->list.len; j++)
-        if (binds(s->list.data[j], v) &&
+        if (target_is(s->list.data[j], v) &&
             !(s->list.len == 1 && s->list.data[j]->kind == ND_NAME && plus_nonneg(s->a, v)))
           return false;
       break;
     case ND_ANNASSIGN:
-      if (binds(s->a, v) || s->sym == v)
+      if (target_is(s->a, v) || s->sym == v)
         return false;
       break;
     case ND_AUGASSIGN:
-      if (binds(s->a, v) && !(s->op == OP_ADD && nonneg_const(s->b)))
+      if (target_is(s->a, v) && !(s->op == OP_ADD && nonneg_const(s->b)))
         return false;
       break;
     case ND_FOR:
-      if (binds(s->a, v))
+      if (target_is(s->a, v))
         return false;
       /* fall through */
     case ND_IF: case ND_WHILE:
