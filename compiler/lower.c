@@ -1442,39 +1442,33 @@ static bool residue_value(const Node *loop, const Node *v, Node **mod) {
          residue_agrees(loop, v->b, mod);
 }
 
+typedef struct {
+  const Node *loop;
+  const Symbol *sym;
+  Node **mod;
+} ResidueCtx;
+
+/* `sym = e % mod` (sym not in a tuple), `sym: int = e % mod`, `sym %= mod` */
+static bool residue_binding(const Node *s, const void *ctx) {
+  const ResidueCtx *r = ctx;
+  switch (s->kind) {
+  case ND_ASSIGN:
+    for (int j = 0; j < s->list.len; j++)
+      if (target_is(s->list.data[j], r->sym) && s->list.data[j]->kind != ND_NAME)
+        return false;
+    return residue_value(r->loop, s->a, r->mod);
+  case ND_ANNASSIGN:
+    return residue_value(r->loop, s->c, r->mod);
+  default: /* ND_AUGASSIGN */
+    return s->op == OP_MOD && residue_agrees(r->loop, s->b, r->mod);
+  }
+}
+
 /* Sets *mod to the one modulus sym is assigned with in l (loop's body);
  * false if some assignment to sym is not `sym = e % mod` / `sym %= mod`. */
 static bool residue_assigns(const Node *loop, const NodeList *l, const Symbol *sym, Node **mod) {
-  for (int i = 0; i < l->len; i++) {
-    const Node *s = l->data[i];
-    switch (s->kind) {
-    case ND_ASSIGN:
-      for (int j = 0; j < s->list.len; j++)
-        if (target_is(s->list.data[j], sym) &&
-            (s->list.data[j]->kind != ND_NAME || !residue_value(loop, s->a, mod)))
-          return false;
-      break;
-    case ND_ANNASSIGN:
-      if ((target_is(s->a, sym) || s->sym == sym) && !residue_value(loop, s->c, mod))
-        return false;
-      break;
-    case ND_AUGASSIGN:
-      if (target_is(s->a, sym) && (s->op != OP_MOD || !residue_agrees(loop, s->b, mod)))
-        return false;
-      break;
-    case ND_FOR:
-      if (target_is(s->a, sym))
-        return false;
-      /* fall through */
-    case ND_IF: case ND_WHILE:
-      if (!residue_assigns(loop, &s->list, sym, mod) || !residue_assigns(loop, &s->list2, sym, mod))
-        return false;
-      break;
-    default:
-      break;
-    }
-  }
-  return true;
+  ResidueCtx r = {loop, sym, mod};
+  return each_binding(l, sym, residue_binding, &r);
 }
 
 static bool residue_known(const Fn *F, const Symbol *s) {
@@ -1901,36 +1895,49 @@ bool invariant_name(const NodeList *l, const Node *n) {
          (n->sym->kind == SYM_CONST || !stmts_assign(l, n->sym));
 }
 
-bool stmts_assign(const NodeList *l, const Symbol *sym) {
+bool each_binding(const NodeList *l, const Symbol *sym, BindingOk ok, const void *ctx) {
   for (int i = 0; i < l->len; i++) {
     const Node *s = l->data[i];
     switch (s->kind) {
     case ND_ASSIGN:
       for (int j = 0; j < s->list.len; j++)
-        if (target_is(s->list.data[j], sym))
-          return true;
+        if (target_is(s->list.data[j], sym)) {
+          if (!ok(s, ctx))
+            return false;
+          break;
+        }
       break;
     case ND_ANNASSIGN:
-      if (target_is(s->a, sym) || s->sym == sym)
-        return true;
+      if ((target_is(s->a, sym) || s->sym == sym) && !ok(s, ctx))
+        return false;
       break;
     case ND_AUGASSIGN:
-      if (target_is(s->a, sym))
-        return true;
+      if (target_is(s->a, sym) && !ok(s, ctx))
+        return false;
       break;
     case ND_FOR:
       if (target_is(s->a, sym))
-        return true;
+        return false;
       /* fall through */
     case ND_IF: case ND_WHILE:
-      if (stmts_assign(&s->list, sym) || stmts_assign(&s->list2, sym))
-        return true;
+      if (!each_binding(&s->list, sym, ok, ctx) || !each_binding(&s->list2, sym, ok, ctx))
+        return false;
       break;
     default:
       break;
     }
   }
+  return true;
+}
+
+static bool no_binding(const Node *s, const void *ctx) {
+  (void)s;
+  (void)ctx;
   return false;
+}
+
+bool stmts_assign(const NodeList *l, const Symbol *sym) {
+  return !each_binding(l, sym, no_binding, NULL);
 }
 
 /* ------------------------------------------------------------ call graph */

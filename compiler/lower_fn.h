@@ -345,6 +345,11 @@ void store_sym(Fn *F, Symbol *s, LLVMValueRef v, const Type *vty);
 LLVMValueRef load_sym(Fn *F, Symbol *s);
 /* lower.c: whether a statement in l (or nested in it) assigns the variable */
 bool stmts_assign(const NodeList *l, const Symbol *sym);
+/* Whether ok(s, ctx) accepts every statement s of l (nested ones included)
+ * that binds sym: an assignment, annotated assignment or augmented one; a
+ * for loop's target is never accepted. */
+typedef bool (*BindingOk)(const Node *s, const void *ctx);
+bool each_binding(const NodeList *l, const Symbol *sym, BindingOk ok, const void *ctx);
 /* t (a name or a tuple of names) binds sym */
 bool target_is(const Node *t, const Symbol *sym);
 /* lower_rising.c */

@@ -42,39 +42,18 @@ static bool plus_nonneg(const Node *e, const Symbol *v) {
          ((is_name_of(e->a, v) && nonneg_const(e->b)) || (is_name_of(e->b, v) && nonneg_const(e->a)));
 }
 
+/* `v += c` or `v = v + c` (c an int constant >= 0) */
+static bool rising_binding(const Node *s, const void *v) {
+  if (s->kind == ND_AUGASSIGN)
+    return s->op == OP_ADD && nonneg_const(s->b);
+  return s->kind == ND_ASSIGN && s->list.len == 1 && s->list.data[0]->kind == ND_NAME &&
+         plus_nonneg(s->a, v);
+}
+
 /* Every statement of l (nested ones included) that assigns v adds a
  * constant >= 0 to it. */
 static bool only_rises(const NodeList *l, const Symbol *v) {
-  for (int i = 0; i < l->len; i++) {
-    const Node *s = l->data[i];
-    switch (s->kind) {
-    case ND_ASSIGN:
-      for (int j = 0; j < s->list.len; j++)
-        if (target_is(s->list.data[j], v) &&
-            !(s->list.len == 1 && s->list.data[j]->kind == ND_NAME && plus_nonneg(s->a, v)))
-          return false;
-      break;
-    case ND_ANNASSIGN:
-      if (target_is(s->a, v) || s->sym == v)
-        return false;
-      break;
-    case ND_AUGASSIGN:
-      if (target_is(s->a, v) && !(s->op == OP_ADD && nonneg_const(s->b)))
-        return false;
-      break;
-    case ND_FOR:
-      if (target_is(s->a, v))
-        return false;
-      /* fall through */
-    case ND_IF: case ND_WHILE:
-      if (!only_rises(&s->list, v) || !only_rises(&s->list2, v))
-        return false;
-      break;
-    default:
-      break;
-    }
-  }
-  return true;
+  return each_binding(l, v, rising_binding, v);
 }
 
 static bool rising_local(const Fn *F, const Symbol *s) {
